@@ -1,0 +1,557 @@
+"""Sweep specifications: what to simulate, declared in TOML or as Python objects.
+
+A sweep is a list of *cases* (link, r, q, alpha, methods, d grid, n range, trials, success criterion,
+extra ``simulate`` options). Every (case, method, d) triple is one *cell*: one call of
+:func:`theorylab.numeric.simulate`. Each cell has a full configuration (every value that determines its
+numbers), a seed derived from the sweep seed and a stable hash of that configuration (so adding or
+removing cells never changes the numbers of the others), and a store key (see :mod:`theorylab.sweeps.store`).
+
+Loading validates everything first and reports the first problem in one line naming the field, e.g.
+``cases[0].alpah: unknown key (did you mean 'alpha'?)``.
+
+A TOML sweep file looks like this::
+
+    name = "he2"
+    seed = 2024
+
+    [defaults]            # optional: applied to every case unless the case sets the key
+    link = "He2(z)"
+    alpha = 0.25
+    trials = 16
+
+    [[cases]]
+    label = "pruned"
+    methods = ["pruned"]
+    d_grid = [81, 256, 625]
+    n_min = 100
+    n_max = 20000
+    [cases.options]       # further keyword arguments of theorylab.numeric.simulate
+    width = 8
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from theorylab._validation import check_alpha, check_int, check_q, check_real
+
+__all__ = [
+    "CaseSpec",
+    "Cell",
+    "SweepSpec",
+    "canonical_json",
+    "known_methods",
+    "load_sweep",
+    "sweep_from_dict",
+]
+
+#: Methods accepted when the numeric layer does not publish its own list.
+_FALLBACK_METHODS = ("pruned", "dense", "online_sgd")
+
+#: Keys of a case table (TOML) and fields of :class:`CaseSpec`.
+CASE_KEYS = (
+    "label",
+    "link",
+    "methods",
+    "d_grid",
+    "n_min",
+    "n_max",
+    "trials",
+    "r",
+    "q",
+    "alpha",
+    "criterion",
+    "threshold",
+    "options",
+)
+#: Keys of the top level of a sweep file.
+SWEEP_KEYS = ("name", "seed", "description", "defaults", "cases")
+
+#: Arguments of ``simulate`` that the sweep sets itself, so they may not appear in ``options``.
+_RESERVED_OPTIONS = ("link", "d", "n", "method", "alpha", "q", "r", "trials", "seed", "criterion", "progress")
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def known_methods() -> tuple[str, ...]:
+    """The methods :func:`theorylab.numeric.simulate` accepts (its ``METHODS`` when published).
+
+    Examples
+    --------
+    >>> "pruned" in known_methods() and "dense" in known_methods()
+    True
+    """
+    try:
+        from theorylab.numeric import simulate as _sim_module
+
+        methods = getattr(_sim_module, "METHODS", None)
+    except ImportError:
+        methods = None
+    if methods:
+        return tuple(methods)
+    return _FALLBACK_METHODS
+
+
+def _simulate_parameters() -> set[str] | None:
+    """The keyword names of ``simulate``, or ``None`` when the numeric layer is not available."""
+    try:
+        import inspect
+
+        from theorylab.numeric.simulate import simulate
+    except ImportError:
+        return None
+    params = inspect.signature(simulate).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return None
+    return set(params)
+
+
+def canonical_json(obj: Any) -> str:
+    """A stable JSON text for hashing: sorted keys, no spaces, shortest float repr, no NaN.
+
+    Tuples become lists and NumPy scalars become Python numbers, so equal configurations give equal text.
+
+    Examples
+    --------
+    >>> canonical_json({"b": (1, 2.5), "a": np.int64(3)})
+    '{"a":3,"b":[1,2.5]}'
+    """
+    return json.dumps(_plain(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        out = {}
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise TypeError(f"configuration keys must be strings, got {k!r}")
+            out[k] = _plain(v)
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [_plain(v) for v in obj.tolist()]
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, numbers.Integral):
+        return int(obj)
+    if isinstance(obj, numbers.Real):
+        value = float(obj)
+        if not math.isfinite(value):
+            raise ValueError(f"configuration values must be finite, got {value}")
+        return value
+    raise TypeError(f"configuration values must be JSON data (numbers, strings, lists, tables), got {type(obj).__name__}")
+
+
+def _nearest(key: str, valid: Iterable[str]) -> str:
+    near = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
+    return f" (did you mean {near[0]!r}?)" if near else f" (valid keys: {', '.join(sorted(valid))})"
+
+
+def _check_keys(table: Mapping[str, Any], valid: Iterable[str], where: str) -> None:
+    valid = tuple(valid)
+    for key in table:
+        if key not in valid:
+            prefix = f"{where}.{key}" if where else str(key)
+            raise ValueError(f"{prefix}: unknown key{_nearest(str(key), valid)}")
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """One case of a sweep: a teacher, the methods to compare and the grids to run them on.
+
+    Parameters
+    ----------
+    link : str or sympy.Expr or Link
+        The link sigma*, in the link grammar (e.g. ``"He2(z)"``); callables cannot be hashed and are refused.
+    methods : sequence of str
+        Students to run, each a method of :func:`theorylab.numeric.simulate` (e.g. ``"pruned"``, ``"dense"``).
+    d_grid : sequence of int
+        The input dimensions, at least one, each >= 2; stored sorted and without repeats.
+    n_min, n_max : int
+        The sample-size range of the success curves (``n_min <= n_max``); ``n_max`` is passed as ``n``.
+    trials : int
+        Independent repetitions per cell (>= 1).
+    r, q, alpha : int, float, float
+        Number of directions, sparsity index q in [0, 2) and sparsity exponent alpha in (0, 1).
+    criterion : str or None
+        The success criterion passed to ``simulate`` (``None``: its default).
+    threshold : float or None
+        The criterion's level, passed as ``threshold`` when given.
+    options : mapping
+        Further keyword arguments of ``simulate`` (JSON data only).
+    label : str or None
+        A short name shown in summaries; defaults to ``"<link> [<methods>]"``.
+
+    Examples
+    --------
+    >>> case = CaseSpec("He2(z)", methods=["pruned"], d_grid=[256, 81], n_min=100, n_max=10_000)
+    >>> case.d_grid, case.alpha, case.trials
+    ((81, 256), 0.25, 16)
+    >>> CaseSpec("He2(z)", methods=["pruned"], d_grid=[], n_min=1, n_max=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: d_grid: must list at least one dimension
+    """
+
+    link: Any
+    methods: tuple[str, ...]
+    d_grid: tuple[int, ...]
+    n_min: int
+    n_max: int
+    trials: int = 16
+    r: int = 1
+    q: float = 0.0
+    alpha: float = 0.25
+    criterion: str | None = None
+    threshold: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        from theorylab.symbolic import as_link
+
+        set_ = object.__setattr__
+        r = check_int(self.r, "r", minimum=1)
+        set_(self, "r", r)
+        link = as_link(self.link, arity=r)
+        if not link.is_symbolic:
+            raise ValueError("link: a sweep needs a link written as text or a SymPy expression (a callable cannot be hashed)")
+        set_(self, "_link", link)
+        if isinstance(self.methods, str):
+            raise TypeError("methods: must be a list of method names, e.g. ['pruned', 'dense']")
+        methods = tuple(self.methods)
+        if not methods:
+            raise ValueError("methods: must list at least one method")
+        valid = known_methods()
+        for m in methods:
+            if not isinstance(m, str):
+                raise TypeError(f"methods: each method must be a string, got {type(m).__name__} {m!r}")
+            if m not in valid:
+                near = difflib.get_close_matches(m, valid, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise ValueError(f"methods: unknown method {m!r}{hint}; choose from {', '.join(valid)}")
+        if len(set(methods)) != len(methods):
+            raise ValueError(f"methods: repeated method in {list(methods)}")
+        set_(self, "methods", methods)
+        if isinstance(self.d_grid, (str, bytes)) or not isinstance(self.d_grid, Iterable):
+            raise TypeError("d_grid: must be a list of integer dimensions")
+        grid = [check_int(d, "d_grid", minimum=2) for d in self.d_grid]
+        if not grid:
+            raise ValueError("d_grid: must list at least one dimension")
+        for d in grid:
+            if d < r:
+                raise ValueError(f"d_grid: every d must be >= r = {r}, got {d}")
+        set_(self, "d_grid", tuple(sorted(set(grid))))
+        n_min = check_int(self.n_min, "n_min", minimum=1)
+        n_max = check_int(self.n_max, "n_max", minimum=1)
+        if n_min > n_max:
+            raise ValueError(f"n_min: the n range is upside down: n_min = {n_min} > n_max = {n_max}")
+        set_(self, "n_min", n_min)
+        set_(self, "n_max", n_max)
+        set_(self, "trials", check_int(self.trials, "trials", minimum=1))
+        set_(self, "q", check_q(self.q))
+        set_(self, "alpha", check_alpha(self.alpha))
+        if self.criterion is not None and not isinstance(self.criterion, str):
+            raise TypeError(f"criterion: must be a string, got {type(self.criterion).__name__}")
+        if self.threshold is not None:
+            set_(self, "threshold", check_real(self.threshold, "threshold"))
+        if not isinstance(self.options, Mapping):
+            raise TypeError(f"options: must be a table of simulate arguments, got {type(self.options).__name__}")
+        options = dict(self.options)
+        for key in options:
+            if not isinstance(key, str):
+                raise TypeError(f"options: keys must be strings, got {key!r}")
+            if key in _RESERVED_OPTIONS:
+                raise ValueError(f"options.{key}: set by the sweep itself; use the case key instead")
+        params = _simulate_parameters()
+        if params is not None:
+            for key in options:
+                if key not in params:
+                    allowed = sorted(params - set(_RESERVED_OPTIONS))
+                    raise ValueError(f"options.{key}: not an argument of simulate{_nearest(key, allowed)}")
+        try:
+            canonical_json(options)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"options: {exc}") from None
+        set_(self, "options", options)
+        if self.label is None:
+            set_(self, "label", f"{link.text} [{', '.join(methods)}]")
+        elif not isinstance(self.label, str) or not self.label.strip():
+            raise TypeError("label: must be a non-empty string")
+
+    @property
+    def link_object(self):
+        """The parsed :class:`theorylab.symbolic.Link`."""
+        return self._link  # type: ignore[attr-defined]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case as a TOML/JSON-ready table (the link as text)."""
+        link = self.link if isinstance(self.link, str) else str(self.link_object.expr)
+        out: dict[str, Any] = {
+            "label": self.label,
+            "link": link,
+            "methods": list(self.methods),
+            "d_grid": list(self.d_grid),
+            "n_min": self.n_min,
+            "n_max": self.n_max,
+            "trials": self.trials,
+            "r": self.r,
+            "q": self.q,
+            "alpha": self.alpha,
+            "options": dict(self.options),
+        }
+        if self.criterion is not None:
+            out["criterion"] = self.criterion
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        return out
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (case, method, d) cell of a sweep: one call of ``simulate``.
+
+    Attributes
+    ----------
+    case_index : int
+        Position of the case in the sweep.
+    label : str
+        The case's label.
+    method : str
+    d : int
+    case : CaseSpec
+    sweep_seed : int
+    """
+
+    case_index: int
+    label: str
+    method: str
+    d: int
+    case: CaseSpec
+    sweep_seed: int
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Every value that determines the cell's numbers (the link in canonical SymPy form)."""
+        case = self.case
+        return {
+            "link": str(case.link_object.expr),
+            "r": case.r,
+            "q": case.q,
+            "alpha": case.alpha,
+            "method": self.method,
+            "d": self.d,
+            "n_min": case.n_min,
+            "n_max": case.n_max,
+            "trials": case.trials,
+            "criterion": case.criterion,
+            "threshold": case.threshold,
+            "options": dict(case.options),
+            "sweep_seed": self.sweep_seed,
+        }
+
+    @property
+    def seed(self) -> int:
+        """The cell's seed: ``SeedSequence(entropy=[sweep_seed, *hash words of the config])``, 63 bits.
+
+        The hash covers the configuration without the sweep seed, so two cells differ in seed whenever they
+        differ in anything, and a cell's seed does not depend on which other cells the sweep holds.
+        """
+        config = self.config
+        del config["sweep_seed"]
+        digest = hashlib.sha256(canonical_json(config).encode("ascii")).digest()
+        words = np.frombuffer(digest, dtype="<u4").tolist()
+        state = np.random.SeedSequence(entropy=[self.sweep_seed, *words]).generate_state(1, dtype=np.uint64)
+        return int(state[0]) & ((1 << 63) - 1)
+
+    def simulate_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``simulate`` for this cell."""
+        case = self.case
+        link = case.link if isinstance(case.link, str) else case.link_object
+        kwargs: dict[str, Any] = {
+            "link": link,
+            "d": self.d,
+            "n": case.n_max,
+            "method": self.method,
+            "alpha": case.alpha,
+            "q": case.q,
+            "r": case.r,
+            "trials": case.trials,
+            "seed": self.seed,
+        }
+        params = _simulate_parameters()
+        if "n_min" in (params or ()):
+            kwargs["n_min"] = case.n_min
+        if case.criterion is not None:
+            kwargs["criterion"] = case.criterion
+        if case.threshold is not None:
+            kwargs["threshold"] = case.threshold
+        kwargs.update(case.options)
+        return kwargs
+
+    def __str__(self) -> str:
+        return f"{self.label} / {self.method} / d={self.d}"
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A named sweep: a seed and a list of cases.
+
+    Examples
+    --------
+    >>> spec = SweepSpec("demo", seed=1, cases=[
+    ...     CaseSpec("He2(z)", methods=["pruned", "dense"], d_grid=[81, 256], n_min=10, n_max=1000)])
+    >>> len(spec.cells())
+    4
+    >>> [str(c) for c in spec.cells()][:2]
+    ['He2(z) [pruned, dense] / pruned / d=81', 'He2(z) [pruned, dense] / pruned / d=256']
+    """
+
+    name: str
+    seed: int
+    cases: tuple[CaseSpec, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME_RE.match(self.name):
+            raise ValueError(
+                f"name: must be a non-empty name of letters, digits, '_', '.', '-' (it names a directory), got {self.name!r}"
+            )
+        object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
+        if not isinstance(self.description, str):
+            raise TypeError("description: must be a string")
+        if isinstance(self.cases, CaseSpec) or not isinstance(self.cases, Iterable):
+            raise TypeError("cases: must be a list of CaseSpec")
+        cases = tuple(self.cases)
+        if not cases:
+            raise ValueError("cases: a sweep needs at least one case")
+        for i, case in enumerate(cases):
+            if not isinstance(case, CaseSpec):
+                raise TypeError(f"cases[{i}]: must be a CaseSpec, got {type(case).__name__}")
+        object.__setattr__(self, "cases", cases)
+        seen: dict[str, str] = {}
+        labels: dict[str, int] = {}
+        for i, case in enumerate(cases):
+            if case.label in labels:
+                raise ValueError(f"cases[{i}].label: {case.label!r} is already the label of cases[{labels[case.label]}]")
+            labels[case.label] = i
+            for cell in self._case_cells(i, case):
+                key = canonical_json(cell.config)
+                if key in seen:
+                    raise ValueError(f"cases[{i}]: the cell {cell.method} / d={cell.d} repeats a cell of {seen[key]}")
+                seen[key] = f"cases[{i}]"
+
+    def _case_cells(self, index: int, case: CaseSpec) -> list[Cell]:
+        return [
+            Cell(case_index=index, label=case.label, method=m, d=d, case=case, sweep_seed=self.seed)
+            for m in case.methods
+            for d in case.d_grid
+        ]
+
+    def cells(self) -> list[Cell]:
+        """All cells, case by case, method by method, d increasing."""
+        out: list[Cell] = []
+        for i, case in enumerate(self.cases):
+            out.extend(self._case_cells(i, case))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The sweep as a JSON/TOML-ready mapping (what :func:`sweep_from_dict` reads back)."""
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "description": self.description,
+            "cases": [c.to_dict() for c in self.cases],
+        }
+
+
+def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
+    """Build and validate a :class:`SweepSpec` from a parsed TOML/JSON mapping.
+
+    Errors are one line and name the field (``cases[1].n_min: ...``); unknown keys get the nearest valid key.
+
+    Examples
+    --------
+    >>> sweep_from_dict({"name": "x", "seed": 0, "cases": [{"link": "He2(z)", "methods": ["pruned"],
+    ...     "d_grid": [81], "n_min": 10, "n_max": 100, "alpah": 0.25}]})
+    Traceback (most recent call last):
+    ...
+    ValueError: cases[0].alpah: unknown key (did you mean 'alpha'?)
+    """
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a sweep must be a table, got {type(data).__name__}")
+    _check_keys(data, SWEEP_KEYS, "")
+    for key in ("name", "seed", "cases"):
+        if key not in data:
+            raise ValueError(f"{key}: missing (a sweep needs name, seed and cases)")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, Mapping):
+        raise TypeError("defaults: must be a table of case keys")
+    _check_keys(defaults, CASE_KEYS, "defaults")
+    raw_cases = data["cases"]
+    if isinstance(raw_cases, Mapping) or not isinstance(raw_cases, list):
+        raise TypeError("cases: must be an array of tables ([[cases]] in TOML)")
+    cases = []
+    for i, raw in enumerate(raw_cases):
+        where = f"cases[{i}]"
+        if not isinstance(raw, Mapping):
+            raise TypeError(f"{where}: must be a table")
+        _check_keys(raw, CASE_KEYS, where)
+        merged = dict(defaults)
+        if "options" in defaults and "options" in raw:
+            merged["options"] = {**defaults["options"], **raw["options"]}
+            merged.update({k: v for k, v in raw.items() if k != "options"})
+        else:
+            merged.update(raw)
+        for key in ("link", "methods", "d_grid", "n_min", "n_max"):
+            if key not in merged:
+                raise ValueError(f"{where}.{key}: missing (set it in the case or in [defaults])")
+        try:
+            cases.append(CaseSpec(**merged))
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"{where}.{exc}") from None
+    try:
+        return SweepSpec(
+            name=data["name"], seed=data["seed"], cases=cases, description=data.get("description", "")
+        )
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(str(exc)) from None
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and validate a TOML sweep file.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file does not exist.
+    ValueError
+        For TOML syntax errors and for every invalid field (one line naming it).
+    """
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a file name, got {type(path).__name__}")
+    path = Path(path)
+    with path.open("rb") as fh:
+        try:
+            data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    return sweep_from_dict(data)
