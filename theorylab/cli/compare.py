@@ -1,0 +1,24 @@
+"""``theorylab compare DIR``: summarise a stored sweep again (fits and verdicts), without computing anything."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+HELP = "re-summarise the stored results of a sweep directory: measured exponents, intervals, verdicts"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", metavar="DIR", help="a sweep result directory (holds sweep.json)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from theorylab.sweeps import summarize_sweep
+
+    summary = summarize_sweep(store_dir=args.directory)
+    if args.json:
+        print(json.dumps({"sweep": summary.name, "rows": summary.to_records()}, indent=2))
+    else:
+        print(summary)
+    return 0
