@@ -1,0 +1,335 @@
+"""Information exponent, generative exponent and non-degeneracy of a link (THEORY.md §2).
+
+* Information exponent (Vural & Erdogdu 2024, Def. 3; Ben Arous et al. 2021): k* = min{k >= 1 : γ_k ≠ 0}
+  with γ_k = E[σ(z) He_k(z)]; for r >= 2 the lowest degree k >= 1 with a non-zero Hermite tensor T_k
+  (the paper's footnote 2, p. 10).
+* Generative exponent (Damian, Pillaud-Vivien, Lee, Bruna 2024): the smallest k >= 1 such that
+  E[He_k(z) | y] is not identically zero as a function of y.
+* Assumption 1 (p. 10): the r×r matrix E[σ(z) z zᵀ] is full rank.
+
+Examples
+--------
+>>> information_exponent("He3(z)"), generative_exponent("He3(z)")
+(3, 1)
+>>> information_exponent("abs(z)"), information_exponent("z**3")
+(2, 1)
+>>> check_nondegenerate("z1*z2").full_rank
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+import sympy
+
+from theorylab._validation import check_int, check_real
+from theorylab.symbolic.hermite import hermite_coefficients, hermite_tensors
+from theorylab.symbolic.links import Link, as_link
+
+__all__ = [
+    "information_exponent",
+    "generative_exponent",
+    "check_nondegenerate",
+    "Nondegeneracy",
+    "DEFAULT_EXPONENT_TOL",
+]
+
+#: Numeric coefficients count as zero when |c_k| <= tol · ‖c‖₂ (orthonormal c_k, relative to (E σ²)^{1/2}).
+DEFAULT_EXPONENT_TOL = 1e-8
+_DEFAULT_MAX_DEGREE = 30
+
+
+def _is_zero(value: sympy.Expr, tol: float, scale: float) -> bool:
+    """Exact zero test for exact numbers; the stated relative tolerance for floats."""
+    if isinstance(value, sympy.Float):
+        return abs(float(value)) <= tol * scale
+    if value == 0:
+        return True
+    z = value.is_zero
+    if z is not None:
+        return bool(z)
+    return abs(sympy.N(value, 60)) < sympy.Float("1e-50")  # pragma: no cover - undecided by SymPy
+
+
+def _polynomial_degree(link: Link) -> int | None:
+    if link.expr is None or not link.expr.is_polynomial(*link.variables):
+        return None
+    return int(sympy.Poly(sympy.expand(link.expr), *link.variables).total_degree())
+
+
+def information_exponent(
+    link: Any,
+    *,
+    tol: float = DEFAULT_EXPONENT_TOL,
+    max_degree: int | None = None,
+    return_coefficient: bool = False,
+) -> int | tuple[int, Any]:
+    """The information exponent k* of a link.
+
+    Parameters
+    ----------
+    link : str, sympy.Expr, callable or Link
+    tol : float, default 1e-8
+        Numeric path only: an orthonormal coefficient c_k = γ_k/√k! is taken as zero when
+        |c_k| <= tol · ‖(c_0, ..., c_max_degree)‖₂. Exact coefficients are tested exactly.
+    max_degree : int, optional
+        The highest degree searched. Default: the degree of a polynomial link, 30 otherwise.
+    return_coefficient : bool, default False
+        Also return the witnessing coefficient γ_{k*} (the tensor T_{k*} when r >= 2).
+
+    Returns
+    -------
+    int, or (int, coefficient)
+
+    Raises
+    ------
+    ValueError
+        For a constant link (no exponent), or when every coefficient up to ``max_degree`` vanishes.
+
+    Examples
+    --------
+    >>> information_exponent("relu(z)", return_coefficient=True)
+    (1, 1/2)
+    >>> information_exponent("cos(z)")
+    2
+    >>> information_exponent("z1*z2 + He3(z2)")
+    2
+    >>> information_exponent("7")
+    Traceback (most recent call last):
+    ...
+    ValueError: link '7' is constant: it has no information exponent
+    """
+    link = as_link(link)
+    tol = check_real(tol, "tol", low=0.0)
+    if max_degree is not None:
+        max_degree = check_int(max_degree, "max_degree", minimum=1)
+    if not isinstance(return_coefficient, (bool, np.bool_)):
+        raise TypeError("return_coefficient must be a bool")
+    poly_deg = _polynomial_degree(link)
+    if poly_deg == 0:
+        raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
+    if link.arity > 1:
+        if poly_deg is None:
+            raise ValueError(f"link {link.text!r}: the multi-index information exponent needs a polynomial link")
+        top = poly_deg if max_degree is None else min(max_degree, poly_deg)
+        tensors = hermite_tensors(link, top)
+        for k in range(1, top + 1):
+            if any(not _is_zero(v, tol, 1.0) for v in sympy.flatten(tensors[k].tolist())):
+                return (k, tensors[k]) if return_coefficient else k
+        if top == poly_deg:
+            raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
+        raise ValueError(f"max_degree: no non-zero Hermite tensor of degree 1..{top}")
+    top = max_degree if max_degree is not None else (poly_deg or _DEFAULT_MAX_DEGREE)
+    if poly_deg is not None:
+        top = min(top, poly_deg)
+    c = hermite_coefficients(link, top, normalized=True)
+    scale = math.sqrt(sum(float(v) ** 2 for v in c)) if isinstance(c[0], sympy.Float) else 1.0
+    for k in range(1, top + 1):
+        if not _is_zero(c[k], tol, scale):
+            if return_coefficient:
+                gamma = c[k] * sympy.sqrt(sympy.factorial(k))
+                gamma = sympy.Float(gamma) if isinstance(c[k], sympy.Float) else sympy.factor_terms(sympy.expand(gamma))
+                return k, gamma
+            return k
+    if poly_deg is not None or _is_constant(link, c, tol, scale):
+        raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
+    raise ValueError(f"max_degree: γ_1 .. γ_{top} all vanish for link {link.text!r}; raise max_degree")
+
+
+def _is_constant(link: Link, c: list, tol: float, scale: float) -> bool:
+    """Whether Var σ = 0 (exactly for exact links, within tol for numeric ones)."""
+    if not isinstance(c[0], sympy.Float):
+        second = hermite_coefficients(as_link(link.expr**2), 0)[0]
+        return _is_zero(sympy.expand(second - c[0] ** 2), tol, 1.0)
+    f = link.func if link.func is not None else link.numpy
+    sq = Link(None, link.variables, link.text, lambda z: np.asarray(f(z), dtype=float) ** 2)
+    second = float(hermite_coefficients(sq, 0)[0])
+    return second - float(c[0]) ** 2 <= (tol * max(scale, 1.0)) ** 2
+
+
+class Nondegeneracy(NamedTuple):
+    """The matrix E[σ(z) z zᵀ] of Assumption 1 and whether it is full rank."""
+
+    matrix: sympy.Matrix
+    full_rank: bool
+
+
+def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
+    """Assumption 1 (p. 10): is E[σ*(z) z zᵀ] (an r×r matrix) full rank?
+
+    Exact for polynomial links, where E[σ z zᵀ] = T_2 + T_0 I; tensor-product Gauss-Hermite_e quadrature
+    otherwise (r <= 3). Numerically the matrix counts as full rank when its smallest singular value exceeds
+    ``tol`` times its largest.
+
+    Examples
+    --------
+    >>> check_nondegenerate("He2(z1) + He2(z2)")
+    Nondegeneracy(matrix=Matrix([
+    [2, 0],
+    [0, 2]]), full_rank=True)
+    >>> check_nondegenerate("z1 + z2").full_rank
+    False
+    """
+    link = as_link(link)
+    tol = check_real(tol, "tol", low=0.0)
+    r = link.arity
+    if _polynomial_degree(link) is not None:
+        t0, _, t2 = hermite_tensors(link, 2)
+        M = sympy.Matrix(r, r, lambda i, j: t2[i, j] if r > 1 else t2[0, 0]) + t0 * sympy.eye(r)
+        return Nondegeneracy(M, M.rank() == r)
+    if r == 1:
+        g = hermite_coefficients(link, 2)
+        M = sympy.Matrix([[g[2] + g[0]]])
+    else:
+        if r > 3:
+            raise ValueError(f"link {link.text!r}: numeric check_nondegenerate supports r <= 3, got r = {r}")
+        from scipy.special import roots_hermitenorm
+
+        n = {2: 200, 3: 60}[r]
+        x, w = roots_hermitenorm(n)
+        w = w / math.sqrt(2 * math.pi)
+        grids = np.meshgrid(*([x] * r), indexing="ij")
+        pts = np.stack([g_.ravel() for g_ in grids], axis=-1)
+        wts = np.ones(len(pts))
+        for g_ in np.meshgrid(*([w] * r), indexing="ij"):
+            wts = wts * g_.ravel()
+        f = np.asarray(link.numpy(pts), dtype=float) * wts
+        M = sympy.Matrix(np.einsum("n,ni,nj->ij", f, pts, pts).tolist())
+    sv = np.linalg.svd(np.array(M.evalf(), dtype=float), compute_uv=False)
+    return Nondegeneracy(M, bool(sv[0] > 0 and sv[-1] > tol * sv[0]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Generative exponent.
+
+
+def _orthonormal_hermite(x: np.ndarray, degree: int) -> np.ndarray:
+    """h_k(x) = He_k(x)/√k!, k = 0..degree, by the normalised recurrence; shape (degree+1, *x.shape)."""
+    out = np.empty((degree + 1,) + x.shape)
+    out[0] = 1.0
+    if degree >= 1:
+        out[1] = x
+    for k in range(1, degree):
+        out[k + 1] = (x * out[k] - math.sqrt(k) * out[k - 1]) / math.sqrt(k + 1)
+    return out
+
+
+def _conditional_level_sets(link: Link, degree: int) -> np.ndarray:
+    """max over a grid of y of |E[h_k(z) | y]|, k = 1..degree, for a noiseless polynomial link."""
+    poly = sympy.Poly(sympy.expand(link.expr), link.variables[0])
+    coeffs = np.array([float(c) for c in poly.all_coeffs()])
+    dcoeffs = np.polyder(coeffs)
+    z_grid = np.linspace(-4.0, 4.0, 81) + 0.0137  # generic points, away from symmetric special values
+    worst = np.zeros(degree)
+    for y in np.polyval(coeffs, z_grid):
+        shifted = coeffs.copy()
+        shifted[-1] -= y
+        roots = np.roots(shifted)
+        real = roots.real[np.abs(roots.imag) <= 1e-7 * (1 + np.abs(roots))]
+        if real.size == 0:
+            continue
+        slope = np.abs(np.polyval(dcoeffs, real))
+        if np.min(slope) < 1e-6:  # y is (near) a critical value: the level-set formula degenerates
+            continue
+        w = np.exp(-(real**2) / 2) / slope
+        h = _orthonormal_hermite(real, degree)[1:]
+        worst = np.maximum(worst, np.abs(h @ w) / np.sum(w))
+    return worst
+
+
+def _conditional_noisy(link: Link, degree: int, noise_std: float) -> np.ndarray:
+    """max over a grid of y of |E[h_k(z) | y]| for y = σ(z) + N(0, noise_std²), by Gauss quadrature in z."""
+    from scipy.special import roots_hermitenorm
+
+    x, w = roots_hermitenorm(2000)
+    keep = w > 1e-300
+    x, w = x[keep], w[keep]
+    f = np.asarray(link.numpy(x), dtype=float)
+    core = np.abs(x) <= 4
+    lo, hi = float(np.min(f[core])), float(np.max(f[core]))
+    ys = np.linspace(lo - 2 * noise_std, hi + 2 * noise_std, 61) + 0.0137 * noise_std
+    h = _orthonormal_hermite(x, degree)[1:]  # (degree, n)
+    kernel = np.exp(-((ys[:, None] - f[None, :]) ** 2) / (2 * noise_std**2)) * w[None, :]  # (ny, n)
+    den = kernel.sum(axis=1)
+    ok = den > 1e-280
+    cond = (kernel[ok] @ h.T) / den[ok, None]
+    return np.max(np.abs(cond), axis=0)
+
+
+def _conditional_fourier(link: Link, degree: int) -> np.ndarray:
+    """max over frequencies ω of |E[h_k(z) e^{iωσ(z)}]|: zero for all ω iff E[h_k(z) | y] ≡ 0."""
+    from scipy.special import roots_hermitenorm
+
+    x, w = roots_hermitenorm(4000)
+    keep = w > 1e-300
+    x, w = x[keep], w[keep] / math.sqrt(2 * math.pi)
+    f = np.asarray(link.numpy(x), dtype=float)
+    h = _orthonormal_hermite(x, degree)[1:] * w[None, :]
+    worst = np.zeros(degree)
+    for omega in (0.31, 0.77, 1.29, 2.13, 3.7):
+        worst = np.maximum(worst, np.abs(h @ np.cos(omega * f)))
+        worst = np.maximum(worst, np.abs(h @ np.sin(omega * f)))
+    return worst
+
+
+def generative_exponent(
+    link: Any,
+    noise_std: float = 0.0,
+    *,
+    max_degree: int = 8,
+    tol: float = DEFAULT_EXPONENT_TOL,
+) -> int:
+    """The generative exponent: the smallest k >= 1 with E[He_k(z) | y] not identically zero in y.
+
+    Computed numerically on a grid of labels y, with the orthonormal h_k = He_k/√k!:
+
+    * noiseless polynomial link: level sets, E[h_k(z) | y] = Σ_i h_k(z_i) φ(z_i)/|σ'(z_i)| / Σ_i φ(z_i)/|σ'(z_i)|
+      over the real roots z_i of σ(z) = y, for 81 values y = σ(z_j), z_j ∈ [-4, 4];
+    * Gaussian label noise (noise_std > 0): E[h_k(z) | y] = E[h_k(z) p(y|z)] / E[p(y|z)] by Gauss-Hermite_e
+      quadrature in z (2000 nodes), for 61 values of y covering σ([-4, 4]) ± 2 noise_std;
+    * other noiseless links (tanh, relu, callables): the equivalent test E[h_k(z) e^{iωσ(z)}] = 0 for
+      five generic frequencies ω (E[h_k | y] ≡ 0 iff this vanishes for every ω).
+
+    k counts as non-zero when the largest absolute value found exceeds ``tol`` (default 1e-8).
+    Gaussian label noise does not change the exponent (its characteristic function has no zeros).
+
+    Parameters
+    ----------
+    link : str, sympy.Expr, callable or Link
+        A single-index link.
+    noise_std : float >= 0
+        Standard deviation of additive Gaussian label noise.
+    max_degree : int, default 8
+    tol : float, default 1e-8
+
+    Examples
+    --------
+    >>> generative_exponent("He2(z)"), generative_exponent("He4(z)"), generative_exponent("tanh(z)")
+    (2, 2, 1)
+    >>> generative_exponent("He3(z)", noise_std=0.5)
+    1
+    """
+    link = as_link(link)
+    if link.arity != 1:
+        raise ValueError(f"link must be single-index (arity 1) for generative_exponent, got arity {link.arity}")
+    noise_std = check_real(noise_std, "noise_std", low=0.0)
+    max_degree = check_int(max_degree, "max_degree", minimum=1)
+    tol = check_real(tol, "tol", low=0.0)
+    poly_deg = _polynomial_degree(link)
+    if poly_deg == 0:
+        raise ValueError(f"link {link.text!r} is constant: it has no generative exponent")
+    if noise_std > 0:
+        worst = _conditional_noisy(link, max_degree, noise_std)
+    elif poly_deg is not None:
+        worst = _conditional_level_sets(link, max_degree)
+    else:
+        worst = _conditional_fourier(link, max_degree)
+    for k in range(1, max_degree + 1):
+        if worst[k - 1] > tol:
+            return k
+    if poly_deg is None:
+        information_exponent(link, max_degree=max_degree)  # raises for a constant link
+    raise ValueError(f"max_degree: E[He_k(z) | y] vanishes for k = 1..{max_degree} for link {link.text!r}")
