@@ -1,0 +1,7 @@
+"""``python -m theorylab.cli``: the same as the ``theorylab`` command."""
+
+import sys
+
+from theorylab.cli import main
+
+sys.exit(main())
