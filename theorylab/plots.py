@@ -31,7 +31,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_thresholds", "plot_phase_diagram", "plot_success_curves", "rate_label", "METHOD_NAMES"]
+__all__ = [
+    "plot_thresholds",
+    "plot_phase_diagram",
+    "plot_success_curves",
+    "plot_report",
+    "rate_label",
+    "METHOD_NAMES",
+    "REPORT_FIGURES",
+]
 
 #: How the rate names of :mod:`theorylab.symbolic.rates` are written in legends.
 METHOD_NAMES: dict[str, str] = {
@@ -277,8 +285,11 @@ def _check_series(series: Any) -> list[dict[str, Any]]:
             fit = tuple(check_real(v, f"{where}['fit'][{j}]") for j, v in enumerate(fit))
             if not fit[2] <= fit[0] <= fit[3]:
                 raise ValueError(f"{where}['fit'] interval must bracket the slope (low <= slope <= high)")
+        verdict = s.get("verdict")
+        if verdict is not None and not isinstance(verdict, str):
+            raise TypeError(f"{where}['verdict'] must be a string")
         out.append({"label": label, "d": d, "n_star": n_star, "at": at, "censored": censored,
-                    "low": low, "high": high, "fit": fit, "where": where})
+                    "low": low, "high": high, "fit": fit, "verdict": verdict or None, "where": where})
     return out
 
 
@@ -349,7 +360,8 @@ def plot_thresholds(
           tried, with no error bar, and one legend entry explains the triangle;
         - ``"fit"`` (optional): ``(slope, intercept, low, high)`` of ``log n* = intercept + slope log d``
           (natural logarithms), with the slope's confidence interval ``[low, high]``. Drawn as a solid line
-          over the series' d range, labelled ``"pruned: slope 0.62 [0.51, 0.74]"``.
+          over the series' d range, labelled ``"pruned: slope 0.62 [0.51, 0.74]"``;
+        - ``"verdict"`` (optional, str): appended to the fit's label, e.g. ``"..., consistent"``.
     predicted : list, optional
         Theory lines, drawn dashed over the full d range of the figure. Each item is either a ``Rate``-like
         object (``.name``, ``.exponent``; ``.evaluate(d)`` when present gives the curve's shape, logs included,
@@ -429,7 +441,8 @@ def plot_thresholds(
             dd = np.geomspace(d.min(), d.max(), 50)
             h = ax.plot(dd, np.exp(intercept + slope * np.log(dd)), "-", color=colour, lw=1.6, zorder=2)[0]
             handles.append(h)
-            texts.append(f"{s['label']}: slope {slope:.2f} [{f_lo:.2f}, {f_hi:.2f}]")
+            verdict = f", {s['verdict']}" if s["verdict"] else ""
+            texts.append(f"{s['label']}: slope {slope:.2f} [{f_lo:.2f}, {f_hi:.2f}]{verdict}")
 
     all_d = np.concatenate([s["d"] for s in checked])
     d_grid = np.geomspace(all_d.min(), all_d.max(), 60)
@@ -446,6 +459,7 @@ def plot_thresholds(
         i = int(np.argmin(all_d))
         default_anchor = (all_d[i], min(float(np.nanmin(s["at"])) for s in checked))
     reference = 0
+    drawn: list[tuple[np.ndarray, bool]] = []
     for line in lines:
         anchor = line["anchor"]
         matched = None
@@ -475,7 +489,16 @@ def plot_thresholds(
         at_anchor = float(line["shape"](np.array([anchor[0]]))[0])
         if not (np.all(np.isfinite(shape)) and np.all(shape > 0) and at_anchor > 0):
             raise ValueError(f"predicted rate {line['name']!r} must be positive and finite over the d range")
-        h = ax.plot(d_grid, anchor[1] * shape / at_anchor, color=colour, linestyle=dashes, lw=1.3, zorder=1)[0]
+        curve = anchor[1] * shape / at_anchor
+        twin = next((i for i, (c, m) in enumerate(drawn) if m and matched is None and np.allclose(c, curve)), None)
+        if twin is not None:  # the same line twice (CSQ sparse = CSQ dense past alpha = 1/2): one entry
+            name = METHOD_NAMES.get(line["name"], line["name"])
+            head, _, power = p_texts[twin].rpartition(" $")
+            p_texts[twin] = f"{head} = {name} ${power}"
+            reference -= 1
+            continue
+        h = ax.plot(d_grid, curve, color=colour, linestyle=dashes, lw=1.3, zorder=1)[0]
+        drawn.append((curve, matched is None))
         p_handles.append(h)
         p_texts.append(rate_label(line["name"], line["exponent"], line["log_power"]))
 
@@ -736,3 +759,223 @@ def plot_success_curves(
     texts.append(f"{confidence:.0%} {name} band")
     _legend_outside(ax, [(None, handles, texts)])
     return _finish(fig, path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# all figures of a report
+# ---------------------------------------------------------------------------------------------------------
+REPORT_FIGURES = ("thresholds", "phase", "success")
+
+
+class _ReportRate:
+    """A Rate-like stand-in for a predicted exponent read from a report (power of d, optional power of log d)."""
+
+    def __init__(self, name: str, exponent: float, log_power: float) -> None:
+        self.name, self.exponent, self.log_power = name, exponent, log_power
+
+    def evaluate(self, d: float) -> float:
+        return d**self.exponent * math.log(d) ** self.log_power
+
+
+def _plain(text: str) -> str:
+    """Text shown literally by matplotlib (a ``$`` would start mathtext)."""
+    return text.replace("$", r"\$")
+
+
+def _slug(*parts: Any) -> str:
+    import re
+
+    text = "_".join(str(p) for p in parts)
+    return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9.+-]+", "_", text)).strip("_.") or "case"
+
+
+def _report_number(case: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> float | None:
+    if key not in case or case[key] is None:
+        if required:
+            raise ValueError(f"{where} lacks the key {key!r}")
+        return None
+    return check_real(case[key], f"{where}.{key}")
+
+
+def _report_array(case: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> np.ndarray | None:
+    if key not in case or case[key] is None:
+        if required:
+            raise ValueError(f"{where} lacks the key {key!r}")
+        return None
+    value = case[key]
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise TypeError(f"{where}.{key} must be a list")
+    return np.array([np.nan if v is None else v for v in value], dtype=float)
+
+
+def _report_curves(case: Mapping[str, Any], where: str) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    curves: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+    raw = case.get("curves")
+    if raw is None:
+        return curves
+    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
+        raise TypeError(f"{where}.curves must be a list of {{'d', 'n', 'success'}} objects")
+    for j, c in enumerate(raw):
+        w = f"{where}.curves[{j}]"
+        if not isinstance(c, Mapping):
+            raise TypeError(f"{w} must be an object")
+        d = _report_number(c, "d", w)
+        n = _report_array(c, "n", w)
+        if "success" in c:
+            success = np.asarray(c["success"])
+        elif "successes" in c:
+            k = np.asarray(c["successes"])
+            trials = check_int(c.get("trials"), f"{w}.trials", minimum=1)
+            if k.ndim != 1 or k.size != n.size or np.any((k < 0) | (k > trials)) or np.any(k != np.round(k)):
+                raise ValueError(f"{w}.successes must give, for each n, a count between 0 and trials")
+            success = np.arange(trials)[:, None] < k[None, :]
+        else:
+            raise ValueError(f"{w} lacks the key 'success' (or 'successes' with 'trials')")
+        curves[d] = (n, success)
+    return curves
+
+
+def plot_report(
+    report: Mapping[str, Any],
+    out_dir: str | os.PathLike[str],
+    *,
+    kinds: Sequence[str] = REPORT_FIGURES,
+) -> list[str]:
+    """Write every figure a reproduction report supports; return the paths written.
+
+    ``report`` is the JSON object that ``theorylab reproduce`` writes (see :mod:`theorylab.cli.plot` for its
+    structure). Figures:
+
+    - ``thresholds_<link>_k<k*>_r<r>_q<q>_a<alpha>.png``: n*(d) of every method of one setting, with the
+      fitted lines and the report's predicted exponents (anchored as in :func:`plot_thresholds`);
+    - ``phase_<link>_k<k*>_r<r>_q<q>.png``: the measured slope against alpha, for settings measured at two or
+      more alphas;
+    - ``success_<link>_k<k*>_r<r>_q<q>_a<alpha>_<method>.png``: success curves, for cases that carry ``curves``.
+
+    Parameters
+    ----------
+    report : dict
+        The parsed report, ``{"cases": [...]}``.
+    out_dir : str or PathLike
+        Directory for the figures (created if missing).
+    kinds : sequence of str
+        Which of ``"thresholds"``, ``"phase"``, ``"success"`` to write.
+
+    Returns
+    -------
+    list of str
+        The paths written, in the order written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> case = {"name": "he2", "link": "He2(z)", "k_star": 2, "r": 1, "q": 0, "alpha": 0.25,
+    ...         "method": "pruned", "d": [64, 256], "n_star": [400, 1000], "low": [300, 800],
+    ...         "high": [500, 1300], "censored": [False, False], "slope": 0.66, "slope_low": 0.5,
+    ...         "slope_high": 0.8, "intercept": 3.2, "predicted": {"pruned": 0.5}, "verdict": "consistent"}
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     [os.path.basename(p) for p in plot_report({"cases": [case]}, out)]
+    ['thresholds_He2_z_k2_r1_q0_a0.25.png']
+    """
+    if not isinstance(report, Mapping):
+        raise TypeError("report must be a JSON object with a 'cases' list")
+    cases = report.get("cases")
+    if not isinstance(cases, Sequence) or isinstance(cases, (str, bytes)):
+        raise ValueError("report must have a 'cases' list")
+    if len(cases) == 0:
+        raise ValueError("report['cases'] is empty: nothing to plot")
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = [check_choice(k, "kinds", REPORT_FIGURES) for k in kinds]
+    if not isinstance(out_dir, (str, os.PathLike)):
+        raise TypeError(f"out_dir must be a str or os.PathLike, got {type(out_dir).__name__}")
+    out_dir = os.fspath(out_dir)
+
+    parsed = []
+    for i, case in enumerate(cases):
+        where = f"cases[{i}]"
+        if not isinstance(case, Mapping):
+            raise TypeError(f"{where} must be an object")
+        method = case.get("method")
+        if not isinstance(method, str) or not method:
+            raise ValueError(f"{where} lacks the key 'method' (a string)")
+        link = str(case.get("link", case.get("name", "case")))
+        k_star = check_int(case.get("k_star"), f"{where}.k_star", minimum=1)
+        r = check_int(case.get("r", 1), f"{where}.r", minimum=1)
+        q = _report_number(case, "q", where, required=False) or 0.0
+        alpha = _report_number(case, "alpha", where)
+        d = _report_array(case, "d", where)
+        entry: dict[str, Any] = {"label": method, "d": d, "n_star": _report_array(case, "n_star", where)}
+        for key in ("low", "high", "censored"):
+            value = _report_array(case, key, where, required=False)
+            if value is not None:
+                entry[key] = np.nan_to_num(value, nan=0.0).astype(bool) if key == "censored" else value
+        fit = [_report_number(case, k, where, required=False)
+               for k in ("slope", "intercept", "slope_low", "slope_high")]
+        if all(v is not None for v in fit):
+            entry["fit"] = tuple(fit)
+        verdict = case.get("verdict")
+        if isinstance(verdict, str) and verdict:
+            entry["verdict"] = verdict
+        predicted = case.get("predicted") or {}
+        if not isinstance(predicted, Mapping):
+            raise TypeError(f"{where}.predicted must be an object name -> exponent")
+        rates = {}
+        for name, value in predicted.items():
+            if isinstance(value, Mapping):
+                exponent = _report_number(value, "exponent", f"{where}.predicted.{name}")
+                log_power = _report_number(value, "log_power", f"{where}.predicted.{name}", required=False) or 0.0
+            else:
+                exponent, log_power = check_real(value, f"{where}.predicted.{name}"), 0.0
+            rates[str(name)] = _ReportRate(str(name), exponent, log_power)
+        _check_series([entry])  # fail early, naming the case
+        parsed.append({"where": where, "setting": (link, k_star, r, q), "alpha": alpha, "method": method,
+                       "entry": entry, "rates": rates, "slope": fit[0], "slope_low": fit[2],
+                       "slope_high": fit[3], "curves": _report_curves(case, where)})
+
+    os.makedirs(out_dir, exist_ok=True)
+    written: list[str] = []
+    if "thresholds" in kinds:
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        for p in parsed:
+            groups.setdefault((*p["setting"], p["alpha"]), []).append(p)
+        for (link, k_star, r, q, alpha), members in groups.items():
+            rates: dict[str, _ReportRate] = {}
+            for p in members:
+                for name, rate in p["rates"].items():
+                    rates.setdefault(name, rate)
+            path = os.path.join(out_dir, "thresholds_" + _slug(link, f"k{k_star}", f"r{r}", f"q{q:g}", f"a{alpha:g}") + ".png")
+            plot_thresholds([p["entry"] for p in members], predicted=list(rates.values()) or None,
+                            title=rf"{_plain(link)}: $k^* = {k_star}$, $r = {r}$, $q = {q:g}$, $\alpha = {alpha:g}$",
+                            path=path)
+            written.append(path)
+    if "phase" in kinds:
+        settings: dict[tuple, list[dict[str, Any]]] = {}
+        for p in parsed:
+            if p["slope"] is not None:
+                settings.setdefault(p["setting"], []).append(p)
+        for (link, k_star, r, q), members in settings.items():
+            alphas = sorted({p["alpha"] for p in members})
+            if len(alphas) < 2:
+                continue
+            methods = list(dict.fromkeys(p["method"] for p in members))
+            shape = (len(methods), len(alphas))
+            meas, lo, hi = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+            for p in members:
+                i, j = methods.index(p["method"]), alphas.index(p["alpha"])
+                meas[i, j], lo[i, j], hi[i, j] = p["slope"], p["slope_low"], p["slope_high"]
+            path = os.path.join(out_dir, "phase_" + _slug(link, f"k{k_star}", f"r{r}", f"q{q:g}") + ".png")
+            plot_phase_diagram(alphas, meas, lo, hi, k_star=k_star, labels=methods,
+                               title=rf"{_plain(link)}: $k^* = {k_star}$, $r = {r}$, $q = {q:g}$", path=path)
+            written.append(path)
+    if "success" in kinds:
+        for p in parsed:
+            if not p["curves"]:
+                continue
+            link, k_star, r, q = p["setting"]
+            path = os.path.join(out_dir, "success_" + _slug(link, f"k{k_star}", f"r{r}", f"q{q:g}",
+                                                            f"a{p['alpha']:g}", p["method"]) + ".png")
+            plot_success_curves(p["curves"], path=path,
+                                title=rf"{_plain(p['method'])}, {_plain(link)}: $k^* = {k_star}$, $\alpha = {p['alpha']:g}$")
+            written.append(path)
+    return written
