@@ -7,11 +7,11 @@ Streams
 -------
 Samples are generated in fixed internal *blocks* of :data:`BLOCK_ROWS` rows. Block ``b`` of the stream with
 seed ``s`` comes from its own generator ``Generator(PCG64(SeedSequence(s.entropy, spawn_key=s.spawn_key + (b,))))``,
-which draws, in this order, the ``BLOCK_ROWS × d`` inputs, then (only for ``augment=True``) the extra
-independent coordinate of Algorithm 1, then (only when ``noise_std > 0``) the label noise. Hence
+which draws, in this order, the ``BLOCK_ROWS × d`` inputs, then (only when ``noise_std > 0``) the label noise,
+then (only for ``augment=True``) the extra independent coordinate of Algorithm 1. Hence
 
 * the first n samples never depend on the chunk size or on the total number asked for (prefix consistency),
-* the inputs x are the same with and without the augmented coordinate,
+* the inputs x and labels y are the same with and without the augmented coordinate,
 * blocks can be generated concurrently: they run on a small thread pool (NumPy releases the GIL while it fills
   arrays with Gaussians), so generation uses both cores of a 2-core machine. The number of threads never
   changes the numbers.
@@ -324,14 +324,14 @@ def _block_job(
         gen.standard_normal(out=X, dtype=dt)
     else:
         X = gen.standard_normal((BLOCK_ROWS, d), dtype=dt)
-    if augment:
-        z = gen.standard_normal(BLOCK_ROWS, dtype=dt)
     fx = teacher.f(X)
     if teacher.noise_std > 0:
         eps = gen.standard_normal(BLOCK_ROWS, dtype=dt)
         yx = fx + dt.type(teacher.noise_std) * eps
     else:
         yx = fx
+    if augment:
+        z = gen.standard_normal(BLOCK_ROWS, dtype=dt)
     if not full:
         X_out[:, :d] = X[lo:hi]
         if augment:
