@@ -221,6 +221,30 @@ def _log_ticks_at(axis: Any, values: np.ndarray) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # n*(d) on log-log axes
 # ---------------------------------------------------------------------------------------------------------
+def _flags(value: Any, name: str, size: int) -> np.ndarray:
+    if value is None:
+        return np.zeros(size, dtype=bool)
+    arr = np.asarray(value)
+    if arr.ndim != 1 or arr.size != size:
+        raise ValueError(f"{name} must have the same length as d ({size}), got shape {arr.shape}")
+    if arr.dtype != bool and not (np.issubdtype(arr.dtype, np.number) and np.all(np.isin(arr, (0, 1)))):
+        raise TypeError(f"{name} must be booleans")
+    return arr.astype(bool)
+
+
+def _bounds(value: Any, name: str, size: int) -> np.ndarray:
+    """An interval end per d; NaN (missing) and +-inf (open-ended) are both drawn without that bar."""
+    if value is None:
+        return np.full(size, np.nan)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of real numbers") from None
+    if arr.ndim != 1 or arr.size != size:
+        raise ValueError(f"{name} must have the same length as d ({size}), got shape {arr.shape}")
+    return np.where(np.isinf(arr), np.nan, arr)
+
+
 def _check_series(series: Any) -> list[dict[str, Any]]:
     if isinstance(series, Mapping):
         series = [series]
@@ -243,31 +267,25 @@ def _check_series(series: Any) -> list[dict[str, Any]]:
         if np.any(d <= 0):
             raise ValueError(f"{where}['d'] must be positive, got {d[d <= 0][0]:g}")
         n_star = _float_array(s["n_star"], f"{where}['n_star']", length=d.size, allow_nan=True)
-        censored = s.get("censored")
-        if censored is None:
-            censored = np.zeros(d.size, dtype=bool)
-        else:
-            censored = np.asarray(censored)
-            if censored.ndim != 1 or censored.size != d.size:
-                raise ValueError(
-                    f"{where}['censored'] must have the same length as d ({d.size}), got shape {censored.shape}"
-                )
-            if censored.dtype != bool and not np.all(np.isin(censored, (0, 1))):
-                raise TypeError(f"{where}['censored'] must be booleans")
-            censored = censored.astype(bool)
+        censored = _flags(s.get("censored"), f"{where}['censored']", d.size)
+        below = _flags(s.get("below_grid"), f"{where}['below_grid']", d.size)
+        if np.any(censored & below):
+            raise ValueError(f"{where}['below_grid'] and ['censored'] cannot both hold at one d")
+        outside = censored | below
         low = s.get("low")
         high = s.get("high")
-        low = np.full(d.size, np.nan) if low is None else _float_array(low, f"{where}['low']", length=d.size, allow_nan=True)
-        high = np.full(d.size, np.nan) if high is None else _float_array(high, f"{where}['high']", length=d.size, allow_nan=True)
-        if np.any(np.isnan(n_star) & ~censored):
+        low = _bounds(low, f"{where}['low']", d.size)
+        high = _bounds(high, f"{where}['high']", d.size)
+        if np.any(np.isnan(n_star) & ~outside):
             raise ValueError(f"{where}['n_star'] must be a number wherever the point is not censored")
-        # a censored point is drawn at the largest n tried: n_star, or high when n_star is missing
-        at = np.where(np.isnan(n_star), high, n_star)
-        if np.any(censored & ~(at > 0)):
+        # a point outside the grid is drawn at its bound: n_star, or (censored) high when n_star is missing
+        at = np.where(np.isnan(n_star) & censored, high, n_star)
+        if np.any(outside & ~(at > 0) | outside & np.isinf(at)):
             raise ValueError(
-                f"{where}['n_star'] must give the largest n tried (a positive number) at censored points"
+                f"{where}['n_star'] must give the bound (the largest or smallest n tried, a positive number) "
+                "at censored and below-grid points"
             )
-        ok = ~censored
+        ok = ~outside
         if np.any(n_star[ok] <= 0):
             raise ValueError(f"{where}['n_star'] must be positive")
         for name, bound, bad in (
@@ -289,7 +307,7 @@ def _check_series(series: Any) -> list[dict[str, Any]]:
         if verdict is not None and not isinstance(verdict, str):
             raise TypeError(f"{where}['verdict'] must be a string")
         out.append({"label": label, "d": d, "n_star": n_star, "at": at, "censored": censored,
-                    "low": low, "high": high, "fit": fit, "verdict": verdict or None, "where": where})
+                    "below": below, "outside": outside, "low": low, "high": high, "fit": fit, "verdict": verdict or None, "where": where})
     return out
 
 
@@ -352,12 +370,16 @@ def plot_thresholds(
 
         - ``"label"`` (str): the method, e.g. ``"pruned"``;
         - ``"d"``: the dimensions (positive);
-        - ``"n_star"``: the threshold n*(d) at each d. At a censored point it is the largest n tried
-          (NaN there falls back to ``"high"``);
-        - ``"low"``, ``"high"`` (optional): the confidence interval of n*(d); NaN where unknown;
+        - ``"n_star"``: the threshold n*(d) at each d. At a censored or below-grid point it is the bound
+          (``ThresholdResult.bound``: the largest, or smallest, n tried); NaN at a censored point falls
+          back to ``"high"``;
+        - ``"low"``, ``"high"`` (optional): the confidence interval of n*(d); NaN (unknown) or infinite
+          (open-ended) ends are drawn without that half of the bar;
         - ``"censored"`` (optional, bool array): the success level was not reached within the n tried,
           so n*(d) lies above the point. Censored points are drawn as upward triangles at the largest n
           tried, with no error bar, and one legend entry explains the triangle;
+        - ``"below_grid"`` (optional, bool array): the level was already reached at the smallest n tried,
+          so n*(d) is at most the point; drawn as downward triangles;
         - ``"fit"`` (optional): ``(slope, intercept, low, high)`` of ``log n* = intercept + slope log d``
           (natural logarithms), with the slope's confidence interval ``[low, high]``. Drawn as a solid line
           over the series' d range, labelled ``"pruned: slope 0.62 [0.51, 0.74]"``;
@@ -415,13 +437,13 @@ def plot_thresholds(
     texts: list[str] = []
     p_handles: list[Any] = []
     p_texts: list[str] = []
-    any_censored = False
+    any_censored = any_below = False
     for s in checked:
         colour = _method_colour(s["label"], used)
         used.add(colour)
         colours[s["label"]] = colour
-        d, n, cens = s["d"], s["n_star"], s["censored"]
-        ok = ~cens
+        d, n, cens, below = s["d"], s["n_star"], s["censored"], s["below"]
+        ok = ~s["outside"]
         if np.any(ok):
             lo = np.where(np.isnan(s["low"][ok]), n[ok], s["low"][ok])
             hi = np.where(np.isnan(s["high"][ok]), n[ok], s["high"][ok])
@@ -436,6 +458,13 @@ def plot_thresholds(
             if not np.any(ok):
                 handles.append(h)
                 texts.append(s["label"])
+        if np.any(below):
+            any_below = True
+            h = ax.plot(d[below], s["at"][below], linestyle="none", marker="v", ms=9, color=colour,
+                        markeredgecolor="k", markeredgewidth=0.6, zorder=3)[0]
+            if not np.any(ok | cens):
+                handles.append(h)
+                texts.append(s["label"])
         if s["fit"] is not None:
             slope, intercept, f_lo, f_hi = s["fit"]
             dd = np.geomspace(d.min(), d.max(), 50)
@@ -448,14 +477,14 @@ def plot_thresholds(
     d_grid = np.geomspace(all_d.min(), all_d.max(), 60)
     first_points = []
     for s in checked:
-        ok = ~s["censored"]
+        ok = ~s["outside"]
         if np.any(ok):
             i = int(np.argmin(np.where(ok, s["d"], np.inf)))
             first_points.append((s["d"][i], s["n_star"][i]))
     if first_points:
         dmin = min(p[0] for p in first_points)
         default_anchor = (dmin, min(p[1] for p in first_points if p[0] == dmin))
-    else:  # everything censored: anchor at the lowest triangle
+    else:  # every point outside the grid: anchor at the lowest triangle
         i = int(np.argmin(all_d))
         default_anchor = (all_d[i], min(float(np.nanmin(s["at"])) for s in checked))
     reference = 0
@@ -474,7 +503,7 @@ def plot_thresholds(
                     break
         if matched is not None:
             s = checked[labels.index(matched)]
-            ok = ~s["censored"]
+            ok = ~s["outside"]
             if np.any(ok):
                 i = int(np.argmin(np.where(ok, s["d"], np.inf)))
                 anchor = (s["d"][i], s["n_star"][i])
@@ -506,6 +535,10 @@ def plot_thresholds(
         handles.append(Line2D([], [], linestyle="none", marker="^", ms=8, color="0.6", markeredgecolor="k",
                               markeredgewidth=0.6))
         texts.append("censored: n* above the\nlargest n tried")
+    if any_below:
+        handles.append(Line2D([], [], linestyle="none", marker="v", ms=8, color="0.6", markeredgecolor="k",
+                              markeredgewidth=0.6))
+        texts.append("below grid: n* at most\nthe smallest n tried")
     _log_ticks_at(ax.xaxis, all_d)
     ax.set_xlabel("dimension $d$")
     ax.set_ylabel("sample complexity $n^*(d)$")
@@ -906,10 +939,11 @@ def plot_report(
         alpha = _report_number(case, "alpha", where)
         d = _report_array(case, "d", where)
         entry: dict[str, Any] = {"label": method, "d": d, "n_star": _report_array(case, "n_star", where)}
-        for key in ("low", "high", "censored"):
+        for key in ("low", "high", "censored", "below_grid"):
             value = _report_array(case, key, where, required=False)
             if value is not None:
-                entry[key] = np.nan_to_num(value, nan=0.0).astype(bool) if key == "censored" else value
+                flag = key in ("censored", "below_grid")
+                entry[key] = np.nan_to_num(value, nan=0.0).astype(bool) if flag else value
         fit = [_report_number(case, k, where, required=False)
                for k in ("slope", "intercept", "slope_low", "slope_high")]
         if all(v is not None for v in fit):

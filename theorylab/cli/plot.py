@@ -20,6 +20,7 @@ The report is a JSON object ``{"cases": [case, ...]}``; each case is an object w
 ``low``         list: lower end of the interval of n*(d) (``null`` where unknown); optional
 ``high``        list: upper end; optional
 ``censored``    list of booleans: the level was not reached within the n tried; optional
+``below_grid``  list of booleans: the level was already reached at the smallest n tried (n_star = that n); optional
 ``slope``       fitted slope of log n* against log d; optional (no fit line without it)
 ``slope_low``   lower end of the slope's confidence interval
 ``slope_high``  upper end
