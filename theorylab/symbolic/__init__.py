@@ -1,9 +1,29 @@
 """The symbolic layer: links, Hermite expansions, exponents, sparsity, CSQ bounds and predicted rates.
 
 SymPy expressions in, SymPy expressions out; exact where possible.
+
+>>> from theorylab.symbolic import csq_lower_bound, information_exponent
+>>> information_exponent("He3(z)"), round(float(csq_lower_bound(3, 10**6, 0.25)), 2)
+(3, 31622.78)
 """
 
+from theorylab.symbolic.csq import csq_lower_bound
+from theorylab.symbolic.exponents import (
+    Nondegeneracy,
+    check_nondegenerate,
+    generative_exponent,
+    information_exponent,
+)
+from theorylab.symbolic.hermite import (
+    gaussian_expectation,
+    hermite_coefficients,
+    hermite_expansion,
+    hermite_tensors,
+    normalize_link,
+    relu_hermite_coefficient,
+)
 from theorylab.symbolic.links import Link, as_link, link_variables, parse_link
+from theorylab.symbolic.rates import RATE_NAMES, RATES, Rate, predicted_rate, predicted_rates
 from theorylab.symbolic.sparsity import (
     alpha_to_rq,
     effective_sparsity,
@@ -18,10 +38,26 @@ __all__ = [
     "as_link",
     "link_variables",
     "parse_link",
+    "hermite_coefficients",
+    "hermite_expansion",
+    "hermite_tensors",
+    "relu_hermite_coefficient",
+    "normalize_link",
+    "gaussian_expectation",
+    "information_exponent",
+    "generative_exponent",
+    "check_nondegenerate",
+    "Nondegeneracy",
     "alpha_to_rq",
     "effective_sparsity",
     "lq_norm",
     "rq_range",
     "rq_to_alpha",
     "sparse_directions",
+    "csq_lower_bound",
+    "Rate",
+    "RATES",
+    "RATE_NAMES",
+    "predicted_rate",
+    "predicted_rates",
 ]
