@@ -169,7 +169,7 @@ def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
 
 def _atomic_write(path: Path, write) -> None:
     """Write through ``write(fileobj)`` to a temporary file beside ``path``, fsync, then replace."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)

@@ -160,9 +160,19 @@ def _fit_row(case: CaseSpec, method: str, curves: dict[int, tuple[np.ndarray, np
         if name in params:
             kwargs[name] = seed
             break
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = fit_exponent_from_curves(curves, **kwargs)
+    if "min_points" in params:
+        kwargs["min_points"] = min(3, len(curves))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = fit_exponent_from_curves(curves, **kwargs)
+    except ValueError as exc:
+        out["note"] = f"no slope: {exc}"
+        return out
+    excluded = _get(fit, "excluded", default=())
+    excluded_note = ""
+    if excluded:
+        excluded_note = "; left out of the fit: " + ", ".join(f"d={d:g} ({why})" for d, why in excluded)
     out["slope"] = float(_get(fit, "slope", "exponent"))
     out["ci_low"], out["ci_high"] = _interval(fit)
     out["theil_sen"] = float(_get(fit, "theil_sen", "theil_sen_slope"))
@@ -178,7 +188,7 @@ def _fit_row(case: CaseSpec, method: str, curves: dict[int, tuple[np.ndarray, np
         out["note"] = "theorylab.symbolic.rates not available: no predicted exponent"
         return out
     if method not in RATES:
-        out["note"] = f"no rate registered for method {method!r}"
+        out["note"] = f"no rate registered for method {method!r}{excluded_note}"
         return out
     if k_star is None:
         out["note"] = "information exponent unknown: no predicted exponent"
@@ -190,7 +200,7 @@ def _fit_row(case: CaseSpec, method: str, curves: dict[int, tuple[np.ndarray, np
     v = verdict(fit, rate)
     out["verdict"] = str(_get(v, "verdict", "label", default=v))
     reason = _get(v, "reason", "explanation", "message", default="")
-    out["note"] = str(reason) if reason else ""
+    out["note"] = (str(reason) if reason else "") + excluded_note
     return out
 
 

@@ -1,0 +1,142 @@
+"""The runner: resumable after SIGKILL, bit-identical across workers and executors, honest failures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from theorylab.sweeps import CaseSpec, ResultStore, SweepSpec, run_sweep
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from _standin import power_law_cell  # noqa: E402
+from _sweeps_fixtures import kill_spec  # noqa: E402
+
+
+def _same_results(spec: SweepSpec, a: Path, b: Path) -> None:
+    sa, sb = ResultStore(a), ResultStore(b)
+    for cell in spec.cells():
+        ra, rb = sa.get(cell), sb.get(cell)
+        assert ra is not None and rb is not None, str(cell)
+        assert ra.equals(rb), str(cell)
+
+
+def _count(cells: Path) -> int:
+    """Complete cell files (temporary files of a write in progress start with a dot)."""
+    return sum(1 for p in cells.glob("*.npz") if not p.name.startswith(".")) if cells.is_dir() else 0
+
+
+def _kill_and_resume(tmp_path: Path, mode: str, delay: float) -> None:
+    spec = kill_spec(mode)
+    cell_function = power_law_cell if mode == "standin" else None
+    total = len(spec.cells())
+    killed_dir = tmp_path / "killed"
+    env = dict(os.environ, THEORYLAB_STANDIN_SLEEP=str(delay))
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "_killable.py"), str(killed_dir), mode, "2"],
+        env=env,
+        start_new_session=True,  # its own process group: the kill reaches the pool's workers too
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    cells = killed_dir / "cells"
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _count(cells) >= 3:
+                break
+            time.sleep(0.01)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()[-2000:]
+    done_before = _count(cells)
+    assert 3 <= done_before < total, f"the kill came too late to test a resume ({done_before}/{total})"
+
+    resumed = run_sweep(spec, store_dir=killed_dir, workers=2, progress=False, cell_function=cell_function)
+    assert resumed.reused == done_before and resumed.computed == total - done_before
+    assert sorted(ResultStore(killed_dir).keys()) == sorted(ResultStore(killed_dir).path(c).stem for c in spec.cells())
+
+    clean_dir = tmp_path / "clean"
+    run_sweep(spec, store_dir=clean_dir, workers=1, progress=False, cell_function=cell_function)
+    _same_results(spec, killed_dir, clean_dir)
+
+
+def test_sigkill_half_way_then_resume_is_bit_identical_standin(tmp_path):
+    _kill_and_resume(tmp_path, "standin", delay=0.3)
+
+
+def _equivalence_spec() -> SweepSpec:
+    return SweepSpec(
+        "equiv", 99, [CaseSpec("He2(z)", ["pruned", "dense"], [32, 64, 128], n_min=10, n_max=10**5, trials=5)]
+    )
+
+
+def test_one_two_workers_and_dask_give_identical_results(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = _equivalence_spec()
+    one = run_sweep(spec, store_dir=tmp_path / "one", workers=1, progress=False, cell_function=power_law_cell)
+    two = run_sweep(spec, store_dir=tmp_path / "two", workers=2, progress=False, cell_function=power_law_cell)
+    assert one.computed == two.computed == len(spec.cells())
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        run_sweep(
+            spec,
+            store_dir=tmp_path / "dask",
+            scheduler_address=cluster.scheduler_address,
+            progress=False,
+            cell_function=power_law_cell,
+        )
+    _same_results(spec, tmp_path / "one", tmp_path / "two")
+    _same_results(spec, tmp_path / "one", tmp_path / "dask")
+
+
+def test_rerun_computes_only_missing_cells(tmp_path):
+    spec = _equivalence_spec()
+    small = SweepSpec("equiv", 99, [CaseSpec("He2(z)", ["pruned"], [32, 64], n_min=10, n_max=10**5, trials=5, label=spec.cases[0].label)])
+    with ThreadPoolExecutor(2) as pool:
+        first = run_sweep(small, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+        second = run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+    assert (first.computed, second.computed, second.reused) == (2, 4, 2)
+
+
+def _failing_cell(kwargs):
+    if kwargs["d"] == 64:
+        raise ValueError("width must be >= 1, got 0")
+    return power_law_cell(kwargs)
+
+
+def test_a_failing_cell_is_named_and_finished_cells_are_kept(tmp_path):
+    spec = _equivalence_spec()
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match=r"cell .* / d=64: width must be >= 1"):
+        run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=_failing_cell)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"executor": "spark"}, ValueError, "executor"),
+        ({"workers": 0}, ValueError, "workers must be >= 1"),
+        ({"blas_threads": 0}, ValueError, "blas_threads must be >= 1"),
+        ({"progress": "yes"}, TypeError, "progress"),
+        ({"scheduler_address": 5}, TypeError, "scheduler_address"),
+        ({"cell_function": 3}, TypeError, "cell_function"),
+    ],
+)
+def test_bad_arguments_are_named(tmp_path, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        run_sweep(_equivalence_spec(), store_dir=tmp_path, **kwargs)
+
+
+def test_spec_type_is_checked(tmp_path):
+    with pytest.raises(TypeError, match="spec must be"):
+        run_sweep(42, store_dir=tmp_path)
