@@ -1,0 +1,120 @@
+"""``theorylab bounds``: the table of predicted sample sizes n(d) and their exponents for a link or a k*.
+
+Example: ``theorylab bounds --link He2 --d 1e4 --alpha 0.25`` (a bare ``HeK`` means ``HeK(z)``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+HELP = "predicted sample sizes n(d) and exponents (pruned, dense, CSQ, SGD, SQ) for a link or k*"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--link", help="the link σ*, e.g. 'He3(z)', 'relu(z)', 'z1*z2' (bare 'He3' = 'He3(z)')")
+    parser.add_argument("--k-star", type=int, dest="k_star", help="the information exponent k* (instead of --link)")
+    parser.add_argument("--k-gen", type=int, dest="k_gen", help="the generative exponent (computed from --link if omitted)")
+    parser.add_argument(
+        "--d", type=float, action="append", required=True, help="a dimension d (repeat for several: --d 1e3 --d 1e4)"
+    )
+    parser.add_argument("--alpha", type=float, help="the sparsity exponent α in (0, 1): s_eff = d^α")
+    parser.add_argument("--q", type=float, default=None, help="the sparsity index q in [0, 2) (with --Rq instead of --alpha)")
+    parser.add_argument("--Rq", type=float, dest="R_q", help="the sparsity level ‖V‖_{2,q}^q (converted to α at the first --d)")
+    parser.add_argument("--r", type=int, default=1, help="the number of directions r (default 1)")
+
+
+def _link_text(text: str) -> str:
+    return f"{text}(z)" if re.fullmatch(r"He\d+", text.strip()) else text
+
+
+def _fmt(x: float) -> str:
+    if x == 0 or 1e-3 <= abs(x) < 1e6:
+        return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+    return f"{x:.3e}"
+
+
+def _formula(name: str, r: int, k_star: int) -> str:
+    """The exponent β of n ≍ d^β as a formula, for the case at hand."""
+    if name == "pruned":
+        return "α k*" if r == 1 else "2α"
+    if name == "dense":
+        return "k*" if r == 1 else "2"
+    if name == "online_sgd":
+        return {1: "1 (n ≫ d)", 2: "1, × log² d"}.get(k_star, "k* - 1, × log² d")
+    return {"csq_sparse": "min(α, 1/2) k*", "csq_dense": "k*/2", "smoothed_sgd": "max(1, k*/2)", "sq": "k_gen/2"}[name]
+
+
+def build_table(args: argparse.Namespace) -> list[str]:
+    """The lines that ``run`` prints (also used by tests)."""
+    from theorylab._validation import check_int, check_real
+    from theorylab.symbolic import (
+        as_link,
+        generative_exponent,
+        information_exponent,
+        predicted_rates,
+        rq_to_alpha,
+    )
+    r = check_int(args.r, "r", minimum=1)
+    ds = [check_real(v, "d", low=2.0) for v in args.d]
+    lines: list[str] = []
+    if args.link is None and args.k_star is None:
+        raise ValueError("give --link or --k-star")
+    k_gen = args.k_gen
+    if args.link is not None:
+        link = as_link(_link_text(args.link))
+        if link.arity != r and r != 1:
+            raise ValueError(f"r: --r {r} does not match the link's arity {link.arity}")
+        r = link.arity
+        k_star = information_exponent(link)
+        if args.k_star is not None and args.k_star != k_star:
+            raise ValueError(f"k_star: --k-star {args.k_star} contradicts the link's information exponent {k_star}")
+        if k_gen is None and r == 1:
+            try:
+                k_gen = generative_exponent(link)
+            except ValueError:
+                k_gen = None
+        lines.append(f"link       : {link.text}   (r = {r}, k* = {k_star}" + (f", k_gen = {k_gen})" if k_gen else ")"))
+    else:
+        k_star = check_int(args.k_star, "k_star", minimum=1)
+        lines.append(f"k*         : {k_star}" + (f"   k_gen = {k_gen}" if k_gen else "") + f"   r = {r}")
+    alpha = args.alpha
+    if args.R_q is not None:
+        if alpha is not None:
+            raise ValueError("give either --alpha or --q with --Rq, not both")
+        if args.q is None:
+            raise ValueError("q: --Rq needs --q")
+        alpha = rq_to_alpha(args.R_q, args.q, int(ds[0]), r)
+        lines.append(f"sparsity   : q = {args.q:g}, R_q = {args.R_q:g} at d = {ds[0]:g}  ->  α = {alpha:.4g}")
+    elif alpha is not None:
+        extra = ""
+        if args.q is not None:
+            from theorylab.symbolic import alpha_to_rq
+
+            extra = "   R_q = " + ", ".join(f"{alpha_to_rq(alpha, args.q, int(v), r):.4g}" for v in ds)
+            extra += f" (q = {args.q:g})"
+        lines.append(f"sparsity   : α = {alpha:g}{extra}")
+    rates = predicted_rates(k_star, alpha, r=r, k_gen=k_gen)
+    header = ["rate", "exponent formula", "β", "log"] + [f"n(d={v:g})" for v in ds] + ["source"]
+    rows = []
+    for name, rate in rates.items():
+        log = f"{rate.log_power:g}" if rate.log_power else "-"
+        rows.append(
+            [name, _formula(name, r, k_star), f"{rate.exponent:.4g}", log] + [_fmt(rate.evaluate(v)) for v in ds] + [rate.source]
+        )
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    lines.append("")
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    numeric = set(range(2, 4 + len(ds)))
+    for row in rows:
+        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    lines.append("")
+    lines.append("n ≍ d^β (log d)^log; Õ rates hide polylog factors. Conditions: Rate.conditions in theorylab.symbolic.")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    print("\n".join(build_table(args)))
+    return 0

@@ -1,0 +1,56 @@
+"""``theorylab hermite LINK``: Hermite coefficients, information exponent and generative exponent of a link."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Hermite coefficients γ_k = E[σ(z) He_k(z)], c_k = γ_k/√k!, k* and k_gen of a link"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("link", help="the link σ(z), e.g. 'tanh(z)', 'relu(z)', 'He3(z) + z'")
+    parser.add_argument("--degree", type=int, default=8, help="the highest degree k (default 8)")
+    parser.add_argument(
+        "--method", choices=("auto", "exact", "numeric"), default="auto", help="coefficient path (default auto)"
+    )
+    parser.add_argument("--noise-std", type=float, default=0.0, dest="noise_std", help="label noise for k_gen")
+
+
+def build_lines(args: argparse.Namespace) -> list[str]:
+    """The lines that ``run`` prints (also used by tests)."""
+    import sympy
+
+    from theorylab.symbolic import generative_exponent, hermite_coefficients, information_exponent
+
+    gammas = hermite_coefficients(args.link, args.degree, method=args.method)
+    exact = not any(isinstance(g, sympy.Float) for g in gammas)
+    rows = []
+    for k, g in enumerate(gammas):
+        c = g / sympy.sqrt(sympy.factorial(k))
+        rows.append((str(k), str(g) if exact else "", f"{float(g):.10g}", f"{float(c):.10g}"))
+    header = ("k", "γ_k exact", "γ_k", "c_k = γ_k/√k!")
+    if not exact:
+        header, rows = header[:1] + header[2:], [r[:1] + r[2:] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    lines = [f"link: {args.link}   ({'exact' if exact else 'numeric quadrature, tolerance 1e-12 abs / 1e-10 rel'})"]
+    lines.append("  ".join(h.rjust(w) if i != 1 or not exact else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(c.rjust(w) if i != 1 or not exact else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+    lines.append("")
+    try:
+        k_star = str(information_exponent(args.link))
+    except ValueError as exc:
+        k_star = f"none ({exc})"
+    try:
+        k_gen = str(generative_exponent(args.link, noise_std=args.noise_std))
+    except ValueError as exc:
+        k_gen = f"none ({exc})"
+    lines.append(f"information exponent k* = {k_star}")
+    lines.append(f"generative exponent k_gen = {k_gen}" + (f" (label noise std {args.noise_std:g})" if args.noise_std else ""))
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    print("\n".join(build_lines(args)))
+    return 0
