@@ -1,0 +1,628 @@
+"""Sample-complexity thresholds n*(d) from per-trial success-vs-n curves (THEORY.md §8).
+
+For one dimension d, a simulation gives a grid of sample sizes ``n`` (checkpoints, increasing) and a
+boolean matrix ``success`` (trials × checkpoints). The threshold n* is the sample size at which the
+success probability reaches ``level`` (½ by default).
+
+First-success times and censoring
+---------------------------------
+Each trial gets a first-success time ``T_i``: with ``rule="sustained"`` (default) the first checkpoint
+from which the trial succeeds at *every* later checkpoint, so a non-monotone curve (a success, then a
+failure, then successes again) counts from its last failure on; with ``rule="first"`` the first
+checkpoint at which it succeeds at all. A trial that has not succeeded (``"sustained"``: fails at the
+last checkpoint) is **right-censored** at ``n[-1]``: its first success lies beyond the grid. Censored
+trials are never dropped and never set to ``n[-1]``. All trials share the grid, so the censoring is
+administrative at ``n[-1]`` and the Kaplan–Meier estimate of ``F(n) = P(T <= n)`` at the checkpoints is
+the fraction of *all* trials (censored ones in the denominator) whose first success is ``<= n``.
+
+Two estimators of n*
+--------------------
+``method="crossing"``
+    ``F̂`` is interpolated linearly in ``log n`` between checkpoints (first successes are taken uniform in
+    ``log n`` inside the grid cell where they were seen) and n* is the first point where it reaches
+    ``level``. The interval is a percentile bootstrap over trials (``scipy.stats.bootstrap`` over trial
+    indices, vectorised).
+``method="logistic"``
+    ``log T`` is modelled as logistic with location ``mu`` and scale ``s``, i.e.
+    ``P(success | n) = expit((log n - mu) / s)``, fitted by maximum likelihood to the interval-censored
+    first-success times (a trial seen first at ``n[j]`` contributes ``F(n[j]) - F(n[j-1])``; a censored
+    one ``1 - F(n[-1])``). Trials are independent, so the Fisher information is valid; the pairs
+    (trial, checkpoint) are not, which is why the Bernoulli likelihood over all pairs is not used.
+    ``log n* = mu + s·logit(level)``; the interval is Wald on ``log n*`` (delta method, observed
+    information).
+
+If ``F̂`` never reaches ``level`` the threshold is not a number: ``threshold`` is NaN, ``censored`` is
+True and ``bound = n[-1]`` is a lower bound (n* > n[-1]). If ``F̂(n[0]) > level`` it is below the grid:
+``below_grid`` is True and ``bound = n[0]`` is an upper bound.
+
+Examples
+--------
+>>> import numpy as np
+>>> n = np.array([100, 200, 400, 800])
+>>> success = np.array([[0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1]], dtype=bool)
+>>> res = estimate_threshold(n, success, rng=0)
+>>> res.success_probability
+array([0.  , 0.25, 0.75, 1.  ])
+>>> round(res.threshold, 6)   # F̂ = 0.5 halfway (in log n) between 200 and 400
+282.842712
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from theorylab._validation import (
+    check_choice,
+    check_int,
+    check_probability,
+    check_real,
+    check_rng,
+)
+
+__all__ = [
+    "ConfidenceInterval",
+    "CensoredThresholdWarning",
+    "LogisticFit",
+    "ThresholdResult",
+    "first_success",
+    "estimate_threshold",
+    "refine_grid",
+]
+
+#: ``(low, high)``, the same shape as ``scipy.stats.bootstrap(...).confidence_interval``.
+ConfidenceInterval = namedtuple("ConfidenceInterval", ["low", "high"])
+
+_METHODS = ("crossing", "logistic")
+_RULES = ("sustained", "first")
+#: Default number of bootstrap resamples (percentile intervals; 1999 keeps the Monte Carlo error of a
+#: 2.5% quantile near 0.35 percentage points).
+DEFAULT_RESAMPLES = 1999
+#: Half-width h (in probability) of the spacing used by the Siddiqui–Bloch–Gastwirth standard error.
+#: 0.25 is close to Bofinger's bandwidth for a median at 16-64 trials and keeps level ± h inside (0, 1).
+SPACING_BANDWIDTH = 0.25
+
+
+class CensoredThresholdWarning(UserWarning):
+    """A threshold lies outside the simulated grid (censored) or could not be identified."""
+
+
+@dataclass(frozen=True)
+class LogisticFit:
+    """Maximum-likelihood logistic model of the first-success time: ``log T ~ Logistic(location, scale)``.
+
+    ``covariance`` is the inverse observed information of ``(location, scale)``.
+    """
+
+    location: float
+    scale: float
+    covariance: np.ndarray
+    converged: bool
+
+
+@dataclass(frozen=True)
+class ThresholdResult:
+    """The estimated threshold n* at one dimension.
+
+    Attributes
+    ----------
+    threshold : float
+        n* (NaN when it lies outside the grid, see ``censored`` / ``below_grid``).
+    confidence_interval : ConfidenceInterval
+        ``(low, high)`` for n*; ``high`` may be ``inf`` when resamples do not reach the level.
+    confidence_level : float
+    censored : bool
+        True when the level is not reached by ``n[-1]``: then n* > ``bound`` = ``n[-1]``.
+    below_grid : bool
+        True when the level is already exceeded at ``n[0]``: then n* <= ``bound`` = ``n[0]``.
+    bound : float
+        The bound described above, NaN when the threshold is a number.
+    n_censored : int
+        Number of right-censored trials (no first success within the grid). They are kept.
+    n_trials : int
+    level : float
+    method : str
+    se_log_threshold : float
+        Standard error of ``log n*`` (bootstrap: half the 15.9–84.1% range; logistic: delta method).
+    success_probability : ndarray
+        ``F̂`` at the checkpoints (fraction of all trials whose first success is <= n).
+    n : ndarray
+        The checkpoints.
+    spacing_se : float
+        Siddiqui–Bloch–Gastwirth standard error of ``log n*`` from the spacing of the crossings at
+        ``level ± h`` (``h = SPACING_BANDWIDTH``, capped inside (0, 1)):
+        ``(log n*_{level+h} - log n*_{level-h}) / (2h) · sqrt(level (1 - level) / trials)``; ``inf`` when
+        one of those crossings lies outside the grid. The exponent fit weights points by it.
+    bootstrap_distribution : ndarray or None
+        ``log n*`` of each bootstrap resample (``±inf`` for resamples outside the grid).
+    bootstrap_spacing_se : ndarray or None
+        ``spacing_se`` recomputed in each bootstrap resample (paired with ``bootstrap_distribution``).
+    logistic : LogisticFit or None
+    """
+
+    threshold: float
+    confidence_interval: ConfidenceInterval
+    confidence_level: float
+    censored: bool
+    below_grid: bool
+    bound: float
+    n_censored: int
+    n_trials: int
+    level: float
+    method: str
+    se_log_threshold: float
+    success_probability: np.ndarray
+    n: np.ndarray
+    spacing_se: float = math.nan
+    bootstrap_distribution: np.ndarray | None = None
+    bootstrap_spacing_se: np.ndarray | None = None
+    logistic: LogisticFit | None = None
+
+    @property
+    def is_estimate(self) -> bool:
+        """True when ``threshold`` is a number (neither censored nor below the grid)."""
+        return not (self.censored or self.below_grid)
+
+    @property
+    def log_threshold(self) -> float:
+        """``log n*`` (``+inf`` when censored, ``-inf`` when below the grid)."""
+        if self.censored:
+            return math.inf
+        if self.below_grid:
+            return -math.inf
+        return math.log(self.threshold)
+
+    def __str__(self) -> str:
+        lo, hi = self.confidence_interval
+        if self.censored:
+            core = f"n* > {self.bound:g} (censored: level {self.level:g} not reached)"
+        elif self.below_grid:
+            core = f"n* <= {self.bound:g} (below the grid)"
+        else:
+            core = f"n* = {self.threshold:.4g}"
+        return (
+            f"{core}, {100 * self.confidence_level:g}% CI [{lo:.4g}, {hi:.4g}], "
+            f"{self.n_censored}/{self.n_trials} trials censored ({self.method})"
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# validation
+
+
+def _check_grid(n: Any, name: str = "n") -> np.ndarray:
+    try:
+        arr = np.asarray(n, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 1-d array of positive sample sizes") from None
+    if arr.ndim != 1 or arr.size < 1:
+        raise ValueError(f"{name} must be a non-empty 1-d array of sample sizes, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must contain finite positive sample sizes")
+    if arr.size > 1 and np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be strictly increasing")
+    return arr
+
+
+def _check_success(success: Any, n_checkpoints: int, name: str = "success") -> np.ndarray:
+    arr = np.asarray(success)
+    if arr.dtype != bool:
+        if arr.dtype.kind in "iuf" and np.all(np.isin(arr, (0, 1))):
+            arr = arr.astype(bool)
+        else:
+            raise TypeError(f"{name} must be a boolean array (trials x checkpoints), got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must have shape (trials, checkpoints), got {arr.ndim} dimensions")
+    if arr.shape[1] != n_checkpoints:
+        raise ValueError(
+            f"{name} must have one column per checkpoint of n: got {arr.shape[1]} columns for "
+            f"{n_checkpoints} checkpoints"
+        )
+    if arr.shape[0] < 2:
+        raise ValueError(f"{name} must have at least 2 trials (rows) to resample, got {arr.shape[0]}")
+    return arr
+
+
+# --------------------------------------------------------------------------------------------------
+# first-success times and the crossing
+
+
+def _first_success_index(success: np.ndarray, rule: str) -> np.ndarray:
+    """Index of each trial's first success (K = number of checkpoints when censored)."""
+    K = success.shape[1]
+    if rule == "first":
+        hit = success.any(axis=1)
+        return np.where(hit, np.argmax(success, axis=1), K)
+    # sustained: one past the last failure (K when the last checkpoint fails)
+    fail = ~success
+    any_fail = fail.any(axis=1)
+    last_fail = K - 1 - np.argmax(fail[:, ::-1], axis=1)
+    return np.where(any_fail, last_fail + 1, 0)
+
+
+def first_success(n: Any, success: Any, *, rule: str = "sustained") -> np.ndarray:
+    """Per-trial first-success sample size; ``inf`` for right-censored trials.
+
+    Parameters
+    ----------
+    n : array_like, shape (K,)
+        Checkpoints, strictly increasing, positive.
+    success : array_like of bool, shape (trials, K)
+    rule : {"sustained", "first"}
+        ``"sustained"``: first checkpoint from which the trial succeeds at every later checkpoint;
+        ``"first"``: first checkpoint at which it succeeds.
+
+    Returns
+    -------
+    ndarray of float, shape (trials,)
+
+    Examples
+    --------
+    >>> first_success([10, 20, 40], [[0, 1, 1], [1, 0, 1], [0, 0, 0]])
+    array([20., 40., inf])
+    >>> first_success([10, 20, 40], [[0, 1, 1], [1, 0, 1], [0, 0, 0]], rule="first")
+    array([20., 10., inf])
+    """
+    grid = _check_grid(n)
+    succ = _check_success(success, grid.size)
+    rule = check_choice(rule, "rule", _RULES)
+    idx = _first_success_index(succ, rule)
+    ext = np.append(grid, np.inf)
+    return ext[idx]
+
+
+def _cdf_from_indices(first_idx: np.ndarray, K: int) -> np.ndarray:
+    """F̂ at the checkpoints; ``first_idx`` has shape (..., trials)."""
+    counts = np.stack([np.count_nonzero(first_idx <= j, axis=-1) for j in range(K)], axis=-1)
+    return counts / first_idx.shape[-1]
+
+
+def _crossing_log(F: np.ndarray, logn: np.ndarray, level: float) -> np.ndarray:
+    """``log n*`` where the log-linear interpolation of each row of F first reaches ``level``.
+
+    ``+inf`` when a row never reaches it, ``-inf`` when it already exceeds it at the first checkpoint.
+    """
+    F = np.atleast_2d(F)
+    reached = F >= level - 1e-12
+    any_reached = reached.any(axis=-1)
+    j = np.argmax(reached, axis=-1)
+    out = np.full(F.shape[0], np.inf)
+    first = any_reached & (j == 0)
+    exact_first = first & (np.abs(F[:, 0] - level) <= 1e-12)
+    out[first] = -np.inf
+    out[exact_first] = logn[0]
+    mid = any_reached & (j > 0)
+    rows = np.nonzero(mid)[0]
+    jj = j[mid]
+    f0 = F[rows, jj - 1]
+    f1 = F[rows, jj]
+    t = np.clip((level - f0) / (f1 - f0), 0.0, 1.0)
+    out[mid] = logn[jj - 1] + t * (logn[jj] - logn[jj - 1])
+    return out
+
+
+def _spacing_bandwidth(level: float) -> float:
+    return min(SPACING_BANDWIDTH, 0.9 * level, 0.9 * (1.0 - level))
+
+
+def _spacing_se(F: np.ndarray, logn: np.ndarray, level: float, trials: int) -> np.ndarray:
+    """Siddiqui–Bloch–Gastwirth standard error of the level-quantile of log T, one per row of F.
+
+    Var(q̂_p) ≈ p(1-p) / (T f(q_p)²) and 1/f(q_p) ≈ (q_{p+h} - q_{p-h}) / (2h).
+    """
+    h = _spacing_bandwidth(level)
+    hi = _crossing_log(F, logn, level + h)
+    lo = _crossing_log(F, logn, level - h)
+    with np.errstate(invalid="ignore"):
+        se = (hi - lo) / (2 * h) * math.sqrt(level * (1 - level) / trials)
+    return np.where(np.isnan(se), np.inf, se)
+
+
+def _percentile_interval(dist: np.ndarray, confidence_level: float) -> tuple[float, float]:
+    """Percentile interval; order statistics (no interpolation) when the distribution has ±inf."""
+    a = (1.0 - confidence_level) / 2.0
+    dist = np.asarray(dist, dtype=float)
+    method = "linear" if np.all(np.isfinite(dist)) else "inverted_cdf"
+    lo, hi = np.quantile(dist, [a, 1.0 - a], method=method)
+    return float(lo), float(hi)
+
+
+def _robust_se(dist: np.ndarray) -> float:
+    """Half the central 68.27% range of a bootstrap distribution (= sd for a normal one)."""
+    lo, hi = _percentile_interval(dist, stats.norm.cdf(1.0) - stats.norm.cdf(-1.0))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return math.inf
+    return (hi - lo) / 2.0
+
+
+# --------------------------------------------------------------------------------------------------
+# logistic model of log T
+
+
+def _logistic_nll(theta: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
+    mu, eta = theta
+    s = math.exp(eta)
+    lo = (left - mu) / s
+    hi = (right - mu) / s
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # log(expit(hi) - expit(lo)) = log_expit(hi) + log_expit(-lo) + log(1 - exp(lo - hi))
+        ll = special.log_expit(hi) + special.log_expit(-lo) + np.log(-np.expm1(lo - hi))
+    return -float(np.sum(ll))
+
+
+def _hessian(f, x: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Central-difference Hessian of a scalar function."""
+    k = x.size
+    H = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = step[i]
+            ej[j] = step[j]
+            val = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step[i] * step[j])
+            H[i, j] = H[j, i] = val
+    return H
+
+
+def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit, bool]:
+    K = logn.size
+    ext = np.concatenate([[-np.inf], logn, [np.inf]])
+    left = ext[first_idx]  # index j -> cell (logn[j-1], logn[j]]
+    right = ext[first_idx + 1]
+    spacing = float(np.min(np.diff(logn))) if K > 1 else 1.0
+    span = float(logn[-1] - logn[0]) if K > 1 else 1.0
+    finite_mid = np.where(np.isfinite(left) & np.isfinite(right), (left + right) / 2, np.nan)
+    finite_mid = np.where(np.isneginf(left), right, finite_mid)
+    finite_mid = np.where(np.isposinf(right), left, finite_mid)
+    mu0 = float(np.median(finite_mid))
+    s0 = max(float(np.std(finite_mid)) * math.sqrt(3) / math.pi, spacing)
+    eta_lo = math.log(1e-3 * spacing)
+    eta_hi = math.log(100.0 * max(span, spacing))
+    res = optimize.minimize(
+        _logistic_nll,
+        x0=np.array([mu0, math.log(s0)]),
+        args=(left, right),
+        method="L-BFGS-B",
+        bounds=[(logn[0] - 5 * span - 10, logn[-1] + 5 * span + 10), (eta_lo, eta_hi)],
+    )
+    mu, eta = res.x
+    at_bound = eta <= eta_lo + 1e-6 or eta >= eta_hi - 1e-6
+    s = math.exp(eta)
+    H = _hessian(lambda th: _logistic_nll(th, left, right), res.x, np.array([1e-4 * s + 1e-6, 1e-4]))
+    try:
+        cov_eta = np.linalg.inv(H)
+        ok = bool(np.all(np.isfinite(cov_eta)) and np.all(np.linalg.eigvalsh(cov_eta) > 0))
+    except np.linalg.LinAlgError:
+        ok = False
+    if not ok or at_bound:
+        cov = np.full((2, 2), np.nan)
+    else:
+        J = np.array([[1.0, 0.0], [0.0, s]])  # (mu, eta) -> (mu, s)
+        cov = J @ cov_eta @ J.T
+    fit = LogisticFit(location=float(mu), scale=float(s), covariance=cov, converged=bool(res.success))
+    return fit, bool(ok and not at_bound)
+
+
+# --------------------------------------------------------------------------------------------------
+# public estimators
+
+
+def estimate_threshold(
+    n: Any,
+    success: Any,
+    *,
+    level: float = 0.5,
+    method: str = "crossing",
+    rule: str = "sustained",
+    confidence_level: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    rng: Any = None,
+) -> ThresholdResult:
+    """Estimate n*, the sample size at which the success probability reaches ``level``.
+
+    Parameters
+    ----------
+    n : array_like, shape (K,)
+        Checkpoints (sample sizes), strictly increasing and positive.
+    success : array_like of bool, shape (trials, K)
+        ``success[i, j]``: trial i succeeded at ``n[j]``. At least 2 trials.
+    level : float in (0, 1), default 0.5
+        Success probability that defines the threshold.
+    method : {"crossing", "logistic"}
+        Nonparametric crossing of the censoring-aware success curve with a bootstrap interval, or the
+        maximum-likelihood logistic model of ``log T`` with a Fisher-information interval (see the
+        module docstring).
+    rule : {"sustained", "first"}
+        How a non-monotone trial's first success is defined (see :func:`first_success`).
+    confidence_level : float in (0, 1), default 0.95
+    n_resamples : int >= 1
+        Bootstrap resamples over trials (``method="crossing"``).
+    rng : None, int, SeedSequence or numpy Generator
+        Randomness of the bootstrap.
+
+    Returns
+    -------
+    ThresholdResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n = np.geomspace(100, 1600, 5)
+    >>> success = np.array([[0, 0, 1, 1, 1]] * 3 + [[0, 0, 0, 0, 0]] * 5, dtype=bool)
+    >>> res = estimate_threshold(n, success, rng=0)   # 5 of 8 trials never succeed
+    >>> res.censored, res.bound, res.n_censored
+    (True, 1600.0, 5)
+    >>> str(res).startswith("n* > 1600 (censored")
+    True
+    """
+    grid = _check_grid(n)
+    succ = _check_success(success, grid.size)
+    level = check_probability(level, "level")
+    method = check_choice(method, "method", _METHODS)
+    rule = check_choice(rule, "rule", _RULES)
+    confidence_level = check_probability(confidence_level, "confidence_level")
+    n_resamples = check_int(n_resamples, "n_resamples", minimum=1)
+    gen = check_rng(rng)
+
+    K = grid.size
+    logn = np.log(grid)
+    first_idx = _first_success_index(succ, rule)
+    T = first_idx.size
+    F = _cdf_from_indices(first_idx, K)
+    log_star = float(_crossing_log(F[None, :], logn, level)[0])
+    censored = log_star == math.inf
+    below = log_star == -math.inf
+    bound = grid[-1] if censored else (grid[0] if below else math.nan)
+    n_censored = int(np.count_nonzero(first_idx == K))
+
+    boot = None
+    boot_spacing = None
+    logistic = None
+    spacing = float(_spacing_se(F[None, :], logn, level, T)[0])
+    if method == "crossing":
+
+        def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
+            i = np.moveaxis(np.asarray(i), axis, -1)
+            shape = i.shape[:-1]
+            Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
+            out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
+            return out.reshape((2, *shape))
+
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            res = stats.bootstrap(
+                (np.arange(T),),
+                statistic,
+                n_resamples=n_resamples,
+                vectorized=True,
+                method="percentile",
+                confidence_level=confidence_level,
+                rng=gen,
+            )
+        boot, boot_spacing = np.asarray(res.bootstrap_distribution, dtype=float)
+        lo, hi = _percentile_interval(boot, confidence_level)
+        se = _robust_se(boot)
+        if censored or below:
+            threshold = math.nan
+        else:
+            threshold = math.exp(log_star)
+        ci = ConfidenceInterval(math.exp(lo), math.exp(hi))
+    else:
+        logistic, identified = _fit_logistic(first_idx, logn)
+        if not identified:
+            warnings.warn(
+                "the logistic scale is not identified by these curves (first successes too concentrated "
+                "in one grid cell, or too few crossings); use method='crossing' or refine_grid",
+                CensoredThresholdWarning,
+                stacklevel=2,
+            )
+        z = float(stats.norm.ppf(0.5 + confidence_level / 2))
+        logit = float(special.logit(level))
+        log_model = logistic.location + logistic.scale * logit
+        g = np.array([1.0, logit])
+        var = float(g @ logistic.covariance @ g)
+        se = math.sqrt(var) if var >= 0 else math.nan
+        threshold = math.nan if (censored or below) else math.exp(log_model)
+        ci = ConfidenceInterval(math.exp(log_model - z * se), math.exp(log_model + z * se))
+
+    return ThresholdResult(
+        threshold=float(threshold),
+        confidence_interval=ConfidenceInterval(float(ci[0]), float(ci[1])),
+        confidence_level=confidence_level,
+        censored=bool(censored),
+        below_grid=bool(below),
+        bound=float(bound),
+        n_censored=n_censored,
+        n_trials=T,
+        level=level,
+        method=method,
+        se_log_threshold=float(se),
+        success_probability=F,
+        n=grid,
+        spacing_se=spacing,
+        bootstrap_distribution=boot,
+        bootstrap_spacing_se=boot_spacing,
+        logistic=logistic,
+    )
+
+
+def refine_grid(
+    n: Any,
+    success: Any,
+    *,
+    level: float = 0.5,
+    num: int = 8,
+    extend: float = 4.0,
+    rule: str = "sustained",
+    confidence_level: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    rng: Any = None,
+) -> np.ndarray:
+    """New sample sizes to simulate so that the grid is fine around the threshold.
+
+    The window is the grid cell where ``F̂`` crosses ``level``, widened to the threshold's confidence
+    interval and clipped to ``[n[0], n[-1]]``. When fewer than ``num`` checkpoints lie strictly inside it,
+    ``num`` geometrically spaced integers inside it (minus those already in ``n``) are returned; otherwise
+    the grid is already fine there and the result is empty. A censored threshold asks for ``num`` points in
+    ``(n[-1], extend·n[-1]]``; one below the grid for ``num`` points in ``[n[0]/extend, n[0])``.
+
+    Parameters
+    ----------
+    n, success, level, rule, confidence_level, n_resamples, rng
+        As in :func:`estimate_threshold`.
+    num : int >= 1, default 8
+        Number of new points to propose.
+    extend : float > 1, default 4
+        Factor by which to extend beyond the grid when the threshold lies outside it.
+
+    Returns
+    -------
+    ndarray of int64, sorted, without values already in ``n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n = np.array([100, 1000, 10000])
+    >>> success = np.array([[0, 1, 1]] * 4 + [[0, 0, 1]] * 4, dtype=bool)
+    >>> new = refine_grid(n, success, num=4, rng=0)   # F̂(1000) = 1/2: refine around 1000
+    >>> new.size, bool(new.min() > 100 and new.max() < 10000)
+    (4, True)
+    >>> refine_grid(n, np.zeros((4, 3), dtype=bool), num=3, rng=0)
+    array([15874, 25198, 40000]...)
+    """
+    grid = _check_grid(n)
+    succ = _check_success(success, grid.size)
+    num = check_int(num, "num", minimum=1)
+    extend = check_real(extend, "extend", low=1.0, low_open=True)
+    res = estimate_threshold(
+        grid,
+        succ,
+        level=level,
+        rule=rule,
+        confidence_level=confidence_level,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    if res.censored:
+        new = np.geomspace(grid[-1], grid[-1] * extend, num + 1)[1:]
+    elif res.below_grid:
+        new = np.geomspace(grid[0] / extend, grid[0], num + 1)[:-1]
+    else:
+        j = int(np.searchsorted(grid, res.threshold, side="left"))
+        lo = grid[max(j - 1, 0)]
+        hi = grid[min(j, grid.size - 1)]
+        ci_lo, ci_hi = res.confidence_interval
+        lo = max(grid[0], min(lo, ci_lo))
+        hi = min(grid[-1], max(hi, ci_hi))
+        inside = np.count_nonzero((grid > lo) & (grid < hi))
+        if inside >= num or hi <= lo:
+            return np.array([], dtype=np.int64)
+        new = np.geomspace(lo, hi, num + 2)[1:-1]
+    new = np.unique(np.maximum(np.rint(new), 1).astype(np.int64))
+    return new[~np.isin(new, np.rint(grid).astype(np.int64))]
