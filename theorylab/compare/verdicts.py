@@ -1,0 +1,364 @@
+"""Verdicts: is a measured exponent consistent with a predicted rate over the same d range? (THEORY.md §8)
+
+The measured slope of ``log n*`` against ``log d`` over ``[d_min, d_max]`` is compared with the rate's
+*local* slope over the same range (its secant slope, logs included where the source states them), not
+with its asymptotic exponent.
+
+Allowance for unstated polylog factors
+--------------------------------------
+``Õ(d^β)`` hides factors ``(log d)^γ``. Over ``[d_min, d_max]`` such a factor adds exactly
+
+    γ · L,   L = (ln ln d_max - ln ln d_min) / (ln d_max - ln d_min)  (≈ γ / ln d_geo)
+
+to the secant slope (L ≈ 0.18 for d in [64, 1024]). The allowed band for the measured slope is therefore
+``[local_slope + γ_min·L, local_slope + γ_max·L]``. ``polylog_allowance`` gives ``γ_max`` (with
+``γ_min = 0``: hidden factors of an upper bound make n larger, never smaller) or the pair
+``(γ_min, γ_max)`` (a negative ``γ_min`` for an ``Ω̃`` lower bound, whose hidden factors may divide).
+The default ``γ_max = 2`` (``DEFAULT_POLYLOG_ALLOWANCE``) is the size of the factor the pruned rate's own
+proof pays at k* = 2: the basis shift ``c = 1/log d`` costs ``(1/c)^{2(k*-1)} = (log d)^2`` samples
+(Lemma 34; THEORY.md §8 and §11). For k* >= 3 pass ``polylog_allowance=2 * (k_star - 1)``; for a rate
+whose source states its logs exactly (a sharp ``≍``), pass ``polylog_allowance=0``.
+
+Rule
+----
+With the fit's interval ``[lo, hi]`` (half-width ``w``) and the band ``[a, b]``:
+
+* **inconsistent** if ``[lo, hi]`` and ``[a, b]`` are disjoint (however wide the interval is);
+* otherwise **inconclusive** if ``w > max_half_width`` (default 0.25: a quarter of a power of d), or if
+  the interval also meets the band of a ``competitors`` rate (the data cannot tell them apart);
+* otherwise **consistent**.
+
+Examples
+--------
+>>> from theorylab.symbolic.rates import predicted_rate
+>>> from theorylab.compare.fits import fit_exponent
+>>> fit = fit_exponent([64, 128, 256, 512, 1024], [200, 290, 400, 560, 800],
+...                    intervals=[(180, 222), (261, 322), (360, 444), (504, 622), (720, 889)])
+>>> verdict(fit, predicted_rate("pruned", 2, alpha=0.25)).outcome   # slope 0.5 vs α k* = 0.5
+'consistent'
+>>> verdict(fit, predicted_rate("dense", 2)).outcome               # vs k* = 2
+'inconsistent'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from theorylab._validation import check_real
+from theorylab.compare.thresholds import ConfidenceInterval
+
+__all__ = [
+    "DEFAULT_POLYLOG_ALLOWANCE",
+    "DEFAULT_MAX_HALF_WIDTH",
+    "Verdict",
+    "Separability",
+    "polylog_slope",
+    "allowed_band",
+    "verdict",
+    "separable",
+]
+
+#: γ_max of the default polylog allowance: a hidden factor up to (log d)^2 (see the module docstring).
+DEFAULT_POLYLOG_ALLOWANCE = 2.0
+#: Largest interval half-width (in powers of d) for which a verdict other than "inconsistent" is given.
+DEFAULT_MAX_HALF_WIDTH = 0.25
+
+OUTCOMES = ("consistent", "inconsistent", "inconclusive")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A measured exponent judged against one rate.
+
+    Attributes
+    ----------
+    outcome : {"consistent", "inconsistent", "inconclusive"}
+    rate : str
+        The rate's name.
+    slope : float
+        Measured slope.
+    confidence_interval : ConfidenceInterval
+        Its interval.
+    predicted_slope : float
+        The rate's local (secant) slope over ``d_range``, stated logs included.
+    band : ConfidenceInterval
+        The allowed band for the slope (predicted slope plus the polylog allowance).
+    allowance : tuple of float
+        ``(γ_min·L, γ_max·L)``: the slope allowance for unstated polylog factors.
+    polylog_allowance : tuple of float
+        ``(γ_min, γ_max)``.
+    d_range : tuple of float
+    max_half_width : float
+    reason : str
+        One sentence with the numbers behind the outcome.
+    """
+
+    outcome: str
+    rate: str
+    slope: float
+    confidence_interval: ConfidenceInterval
+    predicted_slope: float
+    band: ConfidenceInterval
+    allowance: tuple[float, float]
+    polylog_allowance: tuple[float, float]
+    d_range: tuple[float, float]
+    max_half_width: float
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.outcome} with {self.rate}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Separability:
+    """Whether an interval of a given half-width can tell two rates apart over ``d_range``."""
+
+    separable: bool
+    gap: float
+    required_gap: float
+    band_a: ConfidenceInterval
+    band_b: ConfidenceInterval
+    d_range: tuple[float, float]
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.separable
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_d_range(d_min: Any, d_max: Any, name: str = "d_range") -> tuple[float, float]:
+    lo = check_real(d_min, f"{name} (d_min)", low=1.0, low_open=True)
+    hi = check_real(d_max, f"{name} (d_max)", low=1.0, low_open=True)
+    if not hi > lo:
+        raise ValueError(f"{name} must have d_min < d_max, got ({lo:g}, {hi:g})")
+    return lo, hi
+
+
+def _check_rate(rate: Any, name: str = "rate") -> Any:
+    if not (hasattr(rate, "name") and callable(getattr(rate, "local_slope", None))):
+        raise TypeError(
+            f"{name} must be a Rate (an object with .name and .local_slope(d_min, d_max)), "
+            f"got {type(rate).__name__}"
+        )
+    return rate
+
+
+def _check_allowance(value: Any, name: str = "polylog_allowance") -> tuple[float, float]:
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be γ_max or a pair (γ_min, γ_max), got {len(value)} values")
+        g_lo = check_real(value[0], f"{name} (γ_min)")
+        g_hi = check_real(value[1], f"{name} (γ_max)")
+        if g_hi < g_lo:
+            raise ValueError(f"{name} must have γ_min <= γ_max, got ({g_lo:g}, {g_hi:g})")
+        return g_lo, g_hi
+    return 0.0, check_real(value, name, low=0.0)
+
+
+def polylog_slope(d_min: float, d_max: float) -> float:
+    """Secant slope of ``log log d`` against ``log d`` over ``[d_min, d_max]``: what ``(log d)^1`` adds.
+
+    Examples
+    --------
+    >>> round(polylog_slope(64, 1024), 4)     # (ln ln 1024 - ln ln 64) / ln 16
+    0.1842
+    """
+    lo, hi = _check_d_range(d_min, d_max, "d_min, d_max")
+    return (math.log(math.log(hi)) - math.log(math.log(lo))) / (math.log(hi) - math.log(lo))
+
+
+def allowed_band(
+    rate: Any, d_min: float, d_max: float, *, polylog_allowance: Any = DEFAULT_POLYLOG_ALLOWANCE
+) -> ConfidenceInterval:
+    """The band of slopes a rate allows over ``[d_min, d_max]``: local slope + γ·L for γ in the allowance.
+
+    Examples
+    --------
+    >>> from theorylab.symbolic.rates import predicted_rate
+    >>> band = allowed_band(predicted_rate("dense", 2), 64, 1024)
+    >>> round(band.low, 4), round(band.high, 4)
+    (2.0, 2.3685)
+    """
+    _check_rate(rate)
+    lo, hi = _check_d_range(d_min, d_max, "d_min, d_max")
+    g_lo, g_hi = _check_allowance(polylog_allowance)
+    base = float(rate.local_slope(lo, hi))
+    L = polylog_slope(lo, hi)
+    return ConfidenceInterval(base + g_lo * L, base + g_hi * L)
+
+
+def _fit_parts(fit: Any) -> tuple[float, float, float, tuple[float, float]]:
+    try:
+        slope = float(fit.slope)
+        lo, hi = (float(v) for v in fit.confidence_interval)
+        d_range = tuple(float(v) for v in fit.d_range)
+    except (AttributeError, TypeError, ValueError):
+        raise TypeError(
+            "fit must be an ExponentFit (an object with .slope, .confidence_interval and .d_range), "
+            f"got {type(fit).__name__}"
+        ) from None
+    if math.isnan(slope) or math.isnan(lo) or math.isnan(hi) or hi < lo:
+        raise ValueError(f"fit must have a slope and an interval low <= high, got {slope} in [{lo}, {hi}]")
+    return slope, lo, hi, d_range  # type: ignore[return-value]
+
+
+def verdict(
+    fit: Any,
+    rate: Any,
+    *,
+    polylog_allowance: Any = DEFAULT_POLYLOG_ALLOWANCE,
+    d_range: tuple[float, float] | None = None,
+    max_half_width: float = DEFAULT_MAX_HALF_WIDTH,
+    competitors: Iterable[Any] = (),
+) -> Verdict:
+    """Judge a measured exponent against a rate: consistent, inconsistent or inconclusive.
+
+    Parameters
+    ----------
+    fit : ExponentFit
+        Or any object with ``.slope``, ``.confidence_interval`` ``(low, high)`` and ``.d_range``.
+    rate : Rate
+        Or any object with ``.name`` and ``.local_slope(d_min, d_max)``.
+    polylog_allowance : float or (float, float), default 2
+        ``γ_max``, or ``(γ_min, γ_max)``, of the unstated factor ``(log d)^γ`` (module docstring).
+    d_range : (d_min, d_max), optional
+        The range over which the rate's local slope is taken; the fit's own range by default.
+    max_half_width : float > 0, default 0.25
+        Intervals wider than this give "inconclusive" unless they miss the band entirely.
+    competitors : iterable of Rate
+        Rival rates: an interval that also meets one of their bands is "inconclusive".
+
+    Returns
+    -------
+    Verdict
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> fit = SimpleNamespace(slope=1.02, confidence_interval=(0.9, 1.14), d_range=(64, 1024))
+    >>> lin = SimpleNamespace(name="linear", local_slope=lambda a, b: 1.0)
+    >>> quad = SimpleNamespace(name="quadratic", local_slope=lambda a, b: 2.0)
+    >>> verdict(fit, lin).outcome, verdict(fit, quad).outcome
+    ('consistent', 'inconsistent')
+    >>> wide = SimpleNamespace(slope=1.5, confidence_interval=(0.9, 2.1), d_range=(64, 1024))
+    >>> print(verdict(wide, quad))
+    inconclusive with quadratic: the 95% interval [0.900, 2.100] meets the allowed band [2.000, 2.368] ...
+    """
+    slope, lo, hi, fit_range = _fit_parts(fit)
+    _check_rate(rate)
+    gammas = _check_allowance(polylog_allowance)
+    if d_range is None:
+        d_lo, d_hi = _check_d_range(fit_range[0], fit_range[1], "fit.d_range")
+    else:
+        if not isinstance(d_range, tuple | list) or len(d_range) != 2:
+            raise TypeError("d_range must be a pair (d_min, d_max)")
+        d_lo, d_hi = _check_d_range(d_range[0], d_range[1])
+    max_half_width = check_real(max_half_width, "max_half_width", low=0.0, low_open=True)
+    rivals = [_check_rate(r, "competitors") for r in competitors]
+    level = getattr(fit, "confidence_level", 0.95)
+    pct = f"{100 * float(level):g}%"
+
+    predicted = float(rate.local_slope(d_lo, d_hi))
+    L = polylog_slope(d_lo, d_hi)
+    allowance = (gammas[0] * L, gammas[1] * L)
+    band = ConfidenceInterval(predicted + allowance[0], predicted + allowance[1])
+    half = (hi - lo) / 2
+    iv = f"the {pct} interval [{lo:.3f}, {hi:.3f}]"
+    band_txt = (
+        f"the allowed band [{band.low:.3f}, {band.high:.3f}] (local slope {predicted:.3f} of {rate.name} "
+        f"over d in [{d_lo:g}, {d_hi:g}], polylog allowance γ in [{gammas[0]:g}, {gammas[1]:g}] adding "
+        f"{L:.3f} per unit γ)"
+    )
+    if hi < band.low or lo > band.high:
+        outcome = "inconsistent"
+        side = "below" if hi < band.low else "above"
+        reason = f"{iv} lies {side} {band_txt}"
+    elif half > max_half_width:
+        outcome = "inconclusive"
+        reason = f"{iv} meets {band_txt} but its half-width {half:.3f} exceeds max_half_width {max_half_width:g}"
+    else:
+        clash = []
+        for r in rivals:
+            rb = allowed_band(r, d_lo, d_hi, polylog_allowance=gammas)
+            if not (hi < rb.low or lo > rb.high):
+                clash.append(f"{r.name} [{rb.low:.3f}, {rb.high:.3f}]")
+        if clash:
+            outcome = "inconclusive"
+            reason = f"{iv} meets {band_txt} and also the band of " + ", ".join(clash)
+        else:
+            outcome = "consistent"
+            reason = f"{iv} meets {band_txt}"
+    return Verdict(
+        outcome=outcome,
+        rate=str(rate.name),
+        slope=slope,
+        confidence_interval=ConfidenceInterval(lo, hi),
+        predicted_slope=predicted,
+        band=band,
+        allowance=allowance,
+        polylog_allowance=gammas,
+        d_range=(d_lo, d_hi),
+        max_half_width=max_half_width,
+        reason=reason,
+    )
+
+
+def separable(
+    rate_a: Any,
+    rate_b: Any,
+    d_min: float,
+    d_max: float,
+    *,
+    polylog_allowance: Any = DEFAULT_POLYLOG_ALLOWANCE,
+    half_width: float = 0.15,
+) -> Separability:
+    """Whether ``[d_min, d_max]`` is long enough to separate two rates with a given interval half-width.
+
+    The two allowed bands (local slope + polylog allowance) must be more than ``2·half_width`` apart:
+    then no interval of that half-width meets both, so a fit can be consistent with at most one.
+
+    Parameters
+    ----------
+    rate_a, rate_b : Rate
+    d_min, d_max : float, 1 < d_min < d_max
+    polylog_allowance : float or (float, float), default 2
+        As in :func:`verdict`.
+    half_width : float > 0, default 0.15
+        The half-width of the slope interval one expects (e.g. from a pilot fit).
+
+    Returns
+    -------
+    Separability
+        Truthy when separable; ``gap`` and ``required_gap`` give the numbers.
+
+    Examples
+    --------
+    >>> from theorylab.symbolic.rates import predicted_rate
+    >>> bool(separable(predicted_rate("pruned", 2, alpha=0.25), predicted_rate("dense", 2), 64, 1024))
+    True
+    >>> s = separable(predicted_rate("dense", 2), predicted_rate("online_sgd", 2), 64, 1024)
+    >>> s.separable, round(s.gap, 3)     # d² vs d log² d: 0.263 apart, not more than 2 · 0.15
+    (False, 0.263)
+    """
+    _check_rate(rate_a, "rate_a")
+    _check_rate(rate_b, "rate_b")
+    lo, hi = _check_d_range(d_min, d_max, "d_min, d_max")
+    gammas = _check_allowance(polylog_allowance)
+    half_width = check_real(half_width, "half_width", low=0.0, low_open=True)
+    ba = allowed_band(rate_a, lo, hi, polylog_allowance=gammas)
+    bb = allowed_band(rate_b, lo, hi, polylog_allowance=gammas)
+    gap = max(0.0, max(ba.low, bb.low) - min(ba.high, bb.high))
+    required = 2 * half_width
+    ok = gap > required
+    reason = (
+        f"over d in [{lo:g}, {hi:g}] the bands of {rate_a.name} [{ba.low:.3f}, {ba.high:.3f}] and "
+        f"{rate_b.name} [{bb.low:.3f}, {bb.high:.3f}] are {gap:.3f} apart; an interval of half-width "
+        f"{half_width:g} needs more than {required:.3f}"
+        + ("" if ok else ": the range is too short (or the intervals too wide) to separate them")
+    )
+    return Separability(ok, gap, required, ba, bb, (lo, hi), reason)
