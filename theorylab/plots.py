@@ -368,7 +368,8 @@ def plot_thresholds(
     series : list of dict
         One dict per method, with keys
 
-        - ``"label"`` (str): the method, e.g. ``"pruned"``;
+        - ``"label"`` (str): the method, e.g. ``"pruned"``; rate names are shown as in :data:`METHOD_NAMES`
+          (``"online_sgd"`` as "online SGD");
         - ``"d"``: the dimensions (positive);
         - ``"n_star"``: the threshold n*(d) at each d. At a censored or below-grid point it is the bound
           (``ThresholdResult.bound``: the largest, or smallest, n tried); NaN at a censored point falls
@@ -395,8 +396,10 @@ def plot_thresholds(
         matches the series whose label, lower-cased with spaces as underscores, equals its name or starts
         with ``name + "_"`` (``"pruned"`` matches ``"pruned"`` and ``"Pruned (Alg. 2)"``). A tuple's anchor
         may name a series label, give a point ``(d, n)``, or be ``None``. A line that matches no series
-        (the CSQ lower bounds, typically) passes through the lowest uncensored n* at the smallest measured d,
-        so a lower bound starts at the best measured method and its slope can be read against the others.
+        (the CSQ lower bounds, typically) passes through the lowest of the series' first measured points
+        (with a common smallest d: the lowest n* there). The unmatched lines thus fan out from one point at
+        the left, and a method whose points fall below a lower bound's line, to the right, grows more
+        slowly than that bound (pruned under the basis-independent ``d^{k*/2}``, the paper's point).
     ax : matplotlib Axes, optional
         Draw into this axes instead of a new figure.
     title : str, optional
@@ -443,6 +446,7 @@ def plot_thresholds(
         used.add(colour)
         colours[s["label"]] = colour
         d, n, cens, below = s["d"], s["n_star"], s["censored"], s["below"]
+        shown = METHOD_NAMES.get(s["label"], s["label"])
         ok = ~s["outside"]
         if np.any(ok):
             lo = np.where(np.isnan(s["low"][ok]), n[ok], s["low"][ok])
@@ -450,57 +454,61 @@ def plot_thresholds(
             h = ax.errorbar(d[ok], n[ok], yerr=[n[ok] - lo, hi - n[ok]], fmt="o", color=colour, ms=6,
                             capsize=3, elinewidth=1.2, zorder=3)
             handles.append(h)
-            texts.append(s["label"])
+            texts.append(shown)
         if np.any(cens):
             any_censored = True
             h = ax.plot(d[cens], s["at"][cens], linestyle="none", marker="^", ms=9, color=colour,
                         markeredgecolor="k", markeredgewidth=0.6, zorder=3)[0]
             if not np.any(ok):
                 handles.append(h)
-                texts.append(s["label"])
+                texts.append(shown)
         if np.any(below):
             any_below = True
             h = ax.plot(d[below], s["at"][below], linestyle="none", marker="v", ms=9, color=colour,
                         markeredgecolor="k", markeredgewidth=0.6, zorder=3)[0]
             if not np.any(ok | cens):
                 handles.append(h)
-                texts.append(s["label"])
+                texts.append(shown)
         if s["fit"] is not None:
             slope, intercept, f_lo, f_hi = s["fit"]
             dd = np.geomspace(d.min(), d.max(), 50)
             h = ax.plot(dd, np.exp(intercept + slope * np.log(dd)), "-", color=colour, lw=1.6, zorder=2)[0]
             handles.append(h)
             verdict = f", {s['verdict']}" if s["verdict"] else ""
-            texts.append(f"{s['label']}: slope {slope:.2f} [{f_lo:.2f}, {f_hi:.2f}]{verdict}")
+            texts.append(f"{shown}: slope {slope:.2f} [{f_lo:.2f}, {f_hi:.2f}]{verdict}")
 
     all_d = np.concatenate([s["d"] for s in checked])
     d_grid = np.geomspace(all_d.min(), all_d.max(), 60)
-    first_points = []
+    # the fan's origin for lines that match no series: the lowest of the series' first measured points
+    firsts = []
     for s in checked:
         ok = ~s["outside"]
         if np.any(ok):
             i = int(np.argmin(np.where(ok, s["d"], np.inf)))
-            first_points.append((s["d"][i], s["n_star"][i]))
-    if first_points:
-        dmin = min(p[0] for p in first_points)
-        default_anchor = (dmin, min(p[1] for p in first_points if p[0] == dmin))
-    else:  # every point outside the grid: anchor at the lowest triangle
+            firsts.append((float(s["n_star"][i]), float(s["d"][i])))
+    if firsts:
+        n0, d0 = min(firsts)
+        default_anchor = (d0, n0)
+    else:  # every point outside the grid: the lowest triangle at the smallest d
         i = int(np.argmin(all_d))
-        default_anchor = (all_d[i], min(float(np.nanmin(s["at"])) for s in checked))
-    reference = 0
-    drawn: list[tuple[np.ndarray, bool]] = []
+        default_anchor = (float(all_d[i]), min(float(np.nanmin(s["at"])) for s in checked))
+
     for line in lines:
-        anchor = line["anchor"]
-        matched = None
-        if isinstance(anchor, str):
-            matched = anchor
-        elif anchor is None:
+        line["matched"] = None
+        if isinstance(line["anchor"], str):
+            line["matched"] = line["anchor"]
+        elif line["anchor"] is None:
             key = _normalise_name(line["name"])
             for s in checked:
                 lab = _normalise_name(s["label"])
                 if lab == key or lab.startswith(key + "_"):
-                    matched = s["label"]
+                    line["matched"] = s["label"]
                     break
+    reference = 0
+    drawn: list[np.ndarray] = []
+    # lines that belong to a series first, so that a lower bound equal to one joins its legend entry
+    for line in sorted(lines, key=lambda ln: ln["matched"] is None):
+        anchor, matched = line["anchor"], line["matched"]
         if matched is not None:
             s = checked[labels.index(matched)]
             ok = ~s["outside"]
@@ -519,15 +527,17 @@ def plot_thresholds(
         if not (np.all(np.isfinite(shape)) and np.all(shape > 0) and at_anchor > 0):
             raise ValueError(f"predicted rate {line['name']!r} must be positive and finite over the d range")
         curve = anchor[1] * shape / at_anchor
-        twin = next((i for i, (c, m) in enumerate(drawn) if m and matched is None and np.allclose(c, curve)), None)
-        if twin is not None:  # the same line twice (CSQ sparse = CSQ dense past alpha = 1/2): one entry
+        twin = None
+        if matched is None:  # the same line twice (CSQ sparse = CSQ dense past alpha = 1/2): one entry
+            twin = next((i for i, c in enumerate(drawn) if np.allclose(c, curve, rtol=1e-9)), None)
+        if twin is not None:
             name = METHOD_NAMES.get(line["name"], line["name"])
             head, _, power = p_texts[twin].rpartition(" $")
             p_texts[twin] = f"{head} = {name} ${power}"
             reference -= 1
             continue
         h = ax.plot(d_grid, curve, color=colour, linestyle=dashes, lw=1.3, zorder=1)[0]
-        drawn.append((curve, matched is None))
+        drawn.append(curve)
         p_handles.append(h)
         p_texts.append(rate_label(line["name"], line["exponent"], line["log_power"]))
 
@@ -672,7 +682,7 @@ def plot_phase_diagram(
         yh = np.where(np.isnan(hi[row][keep]), y, hi[row][keep])
         ax.errorbar(a[keep] + offsets[row], y, yerr=[y - yl, yh - y], fmt="o", color=colour,
                     markeredgecolor="k", markeredgewidth=0.6, ms=7, capsize=3, zorder=3,
-                    label=label)
+                    label=METHOD_NAMES.get(label, label))
 
     ax.set_xlim(0.0, 1.0)
     top = max(k * 1.15, float(np.nanmax(np.concatenate([meas.ravel(), hi.ravel()]))) * 1.08)

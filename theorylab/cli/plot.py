@@ -20,14 +20,15 @@ The report is a JSON object ``{"cases": [case, ...]}``; each case is an object w
 ``low``         list: lower end of the interval of n*(d) (``null`` where unknown); optional
 ``high``        list: upper end; optional
 ``censored``    list of booleans: the level was not reached within the n tried; optional
-``below_grid``  list of booleans: the level was already reached at the smallest n tried (n_star = that n); optional
+``below_grid``  list of booleans: the level was already reached at the smallest n tried (``n_star`` is that
+                n); optional
 ``slope``       fitted slope of log n* against log d; optional (no fit line without it)
 ``slope_low``   lower end of the slope's confidence interval
 ``slope_high``  upper end
 ``intercept``   intercept of the fit, ``log n* = intercept + slope * log d`` (natural logarithms)
 ``predicted``   object rate name -> exponent (``{"pruned": 0.5, "dense": 2, "csq_sparse": 0.5,
                 "csq_dense": 1}``), or name -> ``{"exponent": e, "log_power": g}`` for d^e (log d)^g
-``verdict``     ``"consistent"``, ``"inconsistent"`` or ``"inconclusive"``; shown beside the method
+``verdict``     ``"consistent"``, ``"inconsistent"`` or ``"inconclusive"``; shown in the fit's label
 ``curves``      optional list of ``{"d", "n": [...], "success": [[bool, ...] per trial]}`` or
                 ``{"d", "n": [...], "successes": [count per n], "trials": T}``, for success curves
 ==============  ===========================================================================================
