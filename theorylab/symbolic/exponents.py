@@ -131,10 +131,13 @@ def information_exponent(
         if not _is_zero(c[k], tol, scale):
             if return_coefficient:
                 gamma = c[k] * sympy.sqrt(sympy.factorial(k))
-                gamma = sympy.Float(gamma) if isinstance(c[k], sympy.Float) else sympy.factor_terms(sympy.expand(gamma))
+                if isinstance(c[k], sympy.Float):
+                    gamma = sympy.Float(sympy.N(gamma, 17))
+                else:
+                    gamma = sympy.factor_terms(sympy.expand(gamma))
                 return k, gamma
             return k
-    if poly_deg is not None or _is_constant(link, c, tol, scale):
+    if (poly_deg is not None and top == poly_deg) or (poly_deg is None and _is_constant(link, c, tol, scale)):
         raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
     raise ValueError(f"max_degree: γ_1 .. γ_{top} all vanish for link {link.text!r}; raise max_degree")
 
@@ -162,7 +165,7 @@ def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
 
     Exact for polynomial links, where E[σ z zᵀ] = T_2 + T_0 I; tensor-product Gauss-Hermite_e quadrature
     otherwise (r <= 3). Numerically the matrix counts as full rank when its smallest singular value exceeds
-    ``tol`` times its largest.
+    ``tol`` times the larger of its largest singular value and (E σ²)^{1/2}.
 
     Examples
     --------
@@ -196,10 +199,16 @@ def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
         wts = np.ones(len(pts))
         for g_ in np.meshgrid(*([w] * r), indexing="ij"):
             wts = wts * g_.ravel()
-        f = np.asarray(link.numpy(pts), dtype=float) * wts
-        M = sympy.Matrix(np.einsum("n,ni,nj->ij", f, pts, pts).tolist())
+        vals = np.asarray(link.numpy(pts), dtype=float)
+        M = sympy.Matrix(np.einsum("n,ni,nj->ij", vals * wts, pts, pts).tolist())
+        second = float(np.sum(vals**2 * wts))
+    if r == 1:
+        c = hermite_coefficients(link, 20, normalized=True)
+        second = float(sum(v**2 for v in c))
+    # |M_ij| <= √3 (E σ²)^{1/2} (Cauchy-Schwarz), so (E σ²)^{1/2} sets the scale of an absolute zero.
     sv = np.linalg.svd(np.array(M.evalf(), dtype=float), compute_uv=False)
-    return Nondegeneracy(M, bool(sv[0] > 0 and sv[-1] > tol * sv[0]))
+    floor = tol * max(float(sv[0]), math.sqrt(max(second, 0.0)))
+    return Nondegeneracy(M, bool(sv[-1] > floor))
 
 
 # ---------------------------------------------------------------------------------------------
