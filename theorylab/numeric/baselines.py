@@ -27,6 +27,8 @@ Step size. Theorem 1.3 asks for α^{-1} ≪ δ ≪ α^{-1/2} with α = n/d, and 
 α ≫ log² d (k* = 2), α ≫ d^{k*-2} log² d (k* >= 3). A single pass reports every checkpoint, so δ cannot
 depend on n; :func:`default_delta` takes δ at the upper end of the window at the threshold,
 δ = d^{-max(k*-2, 0)/2} / log d (k* = 2: a per-sample step δ/d = 1/(d log d)). Override it with ``delta``.
+With pruning the sphere is that of R^J, so d is replaced by d_J = |J| (the largest over the trials) in δ and
+in the per-sample step δ/d_J.
 Theorem 1.4 (failure below the threshold) holds for every δ = O(1) when k* <= 2.
 
 Full-batch GD with sample reuse (``"gd_reuse"``)
@@ -188,7 +190,16 @@ def _compile_1d(expr: sympy.Expr, var: sympy.Symbol, what: str) -> Callable[[np.
         if len(coeffs) == 1:
             c0 = coeffs[0]
             return lambda t: np.full_like(t, c0)
-        return lambda t: np.polyval(coeffs, t)
+        c0, rest = coeffs[0], coeffs[1:]
+
+        def horner(t: np.ndarray) -> np.ndarray:
+            out = c0 * t + rest[0]
+            for c in rest[1:]:
+                out *= t
+                out += c
+            return out
+
+        return horner
     lk = as_link(expr.subs(var, sympy.Symbol("z", real=True)))
     return lk.numpy
 
@@ -527,7 +538,8 @@ def online_sgd(
     if k_star is None:
         k_star = 2
     k_star = check_int(k_star, "k_star", minimum=1)
-    delta = default_delta(max(d, 2), k_star) if delta is None else check_real(delta, "delta", low=0.0, low_open=True)
+    if delta is not None:
+        delta = check_real(delta, "delta", low=0.0, low_open=True)
     loss = check_choice(loss, "loss", LOSSES)
     T_fn, _ = _label_transform(label_transform)
     neurons = check_int(neurons, "neurons", minimum=1)
@@ -555,7 +567,11 @@ def online_sgd(
         start = n_prune
     W = sphere_on_support(_init_directions(seeds_, neurons, d, dt), None if mask is None else mask[:, None, :])
     W = W.astype(dt, copy=False)
-    eta = dt.type(delta / d)
+    # the learner lives on the sphere of R^J: Ben Arous et al.'s N is d_J = |J| (d without pruning)
+    d_J = d if mask is None else max(2, int(mask.sum(axis=-1).max()))
+    if delta is None:
+        delta = default_delta(d_J, k_star)
+    eta = dt.type(delta / d_J)
 
     snaps = np.empty((trials, grid.size, neurons, d), dtype=dt)
     k = 0
@@ -578,7 +594,7 @@ def online_sgd(
             i = 0
             while i < B:
                 stop = min(B, i + int(grid[k]) - pos)
-                _sgd_steps(W, X[:, i:stop], Ty[:, i:stop], act, loss, eta)
+                _sgd_steps(W, X[:, i:stop], Ty[:, i:stop], act, loss, eta, pos)
                 pos += stop - i
                 i = stop
                 while k < grid.size and grid[k] == pos:
@@ -595,18 +611,33 @@ def online_sgd(
     return out
 
 
-def _sgd_steps(W: np.ndarray, X: np.ndarray, Ty: np.ndarray, act: _Activation, loss: str, eta: Any) -> None:
-    """In place: one spherical SGD step per sample of X (trials, b, d) on W (trials, neurons, d)."""
+_RENORM_EVERY = 256
+
+
+def _sgd_steps(
+    W: np.ndarray, X: np.ndarray, Ty: np.ndarray, act: _Activation, loss: str, eta: Any, pos: int
+) -> None:
+    """In place: one spherical SGD step per sample of X (trials, b, d) on W (trials, neurons, d), ‖w‖ = 1.
+
+    With p = ⟨w, x⟩ and g = step × (minus the loss derivative in p), the step is w + g (x - p w) (the spherical
+    gradient is the Euclidean one minus its radial part), whose norm is √(1 + g² (‖x‖² - p²)); so
+    w ← ((1 - g p) w + g x) / √(1 + g² (‖x‖² - p²)), two passes over w per sample. The rounding drift of ‖w‖
+    is removed after every sample whose index (``pos`` + j, 0-based) is a multiple of 256 minus one, a rule
+    that does not depend on the chunking.
+    """
     sigma, dsigma = act.sigma, act.dsigma
     square = loss == "square"
+    xx = np.einsum("tbd,tbd->tb", X, X)
     for j in range(X.shape[1]):
         x = X[:, j, :]  # (T, d)
         p = np.matmul(W, x[:, :, None])[..., 0]  # (T, m)
         r = Ty[:, j, None] - sigma(p) if square else Ty[:, j, None]
         g = eta * r * dsigma(p)  # minus the loss derivative, times the step
-        # W - step · spherical gradient = W + g (x - p W), then back to the sphere
-        W += g[..., None] * (x[:, None, :] - p[..., None] * W)
-        W /= np.sqrt(np.einsum("tmd,tmd->tm", W, W))[..., None]
+        inv = 1.0 / np.sqrt(1.0 + g * g * (xx[:, j, None] - p * p))
+        W *= ((1.0 - g * p) * inv)[..., None]
+        W += (g * inv)[..., None] * x[:, None, :]
+        if (pos + j + 1) % _RENORM_EVERY == 0:
+            W /= np.sqrt(np.einsum("tmd,tmd->tm", W, W))[..., None]
 
 
 # ------------------------------------------------------------------------------------------- GD with reuse
