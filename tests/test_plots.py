@@ -45,6 +45,13 @@ class FakeRate:
         return d**self.exponent * math.log(d) ** self.log_power
 
 
+class ZeroRate:
+    name, exponent = "zero", 1.0
+
+    def evaluate(self, d: float) -> float:
+        return 0.0
+
+
 def _series(label, slope, const, *, censored_last=False, fit=None):
     n = const * D**slope
     cens = np.zeros(D.size, dtype=bool)
@@ -234,6 +241,11 @@ def test_thresholds_validation_of_other_arguments(tmp_path):
         plot_thresholds([s], predicted=[3.0])
     with pytest.raises(ValueError, match=r"predicted\[0\]\[2\]"):
         plot_thresholds([s], predicted=[("x", 1.0, "no such series")])
+    with pytest.raises(ValueError, match=r"predicted\[0\] \('zero'\) must be positive"):
+        plot_thresholds([s], predicted=[ZeroRate()], path=tmp_path / "x.png")
+    assert not (tmp_path / "x.png").exists()  # validation comes before any drawing
+    with pytest.raises(ValueError, match="series labels must be distinct"):
+        plot_thresholds([s, dict(s)])
     with pytest.raises(TypeError, match="path"):
         plot_thresholds([s], path=3)
     with pytest.raises(TypeError, match="ax"):

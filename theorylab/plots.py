@@ -424,10 +424,50 @@ def plot_thresholds(
     """
     checked = _check_series(series)
     labels = [s["label"] for s in checked]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"series labels must be distinct, got {labels}")
     lines = _check_predicted(predicted, labels)
     _check_ax(ax)
     _check_title(title)
     path = _check_path(path)
+    all_d = np.concatenate([s["d"] for s in checked])
+    d_grid = np.geomspace(all_d.min(), all_d.max(), 60)
+    # the fan's origin for lines that match no series: the lowest of the series' first measured points
+    firsts = []
+    for s in checked:
+        ok = ~s["outside"]
+        if np.any(ok):
+            i = int(np.argmin(np.where(ok, s["d"], np.inf)))
+            firsts.append((float(s["n_star"][i]), float(s["d"][i])))
+    if firsts:
+        n0, d0 = min(firsts)
+        default_anchor = (d0, n0)
+    else:  # every point outside the grid: the lowest triangle at the smallest d
+        i = int(np.argmin(all_d))
+        default_anchor = (float(all_d[i]), min(float(np.nanmin(s["at"])) for s in checked))
+    for j, line in enumerate(lines):
+        matched = line["anchor"] if isinstance(line["anchor"], str) else None
+        if line["anchor"] is None:
+            key = _normalise_name(line["name"])
+            names = [_normalise_name(label) for label in labels]
+            matched = next((labels[i] for i, nm in enumerate(names) if nm == key or nm.startswith(key + "_")), None)
+        anchor = default_anchor if line["anchor"] is None else line["anchor"]
+        if matched is not None:
+            s = checked[labels.index(matched)]
+            ok = ~s["outside"]
+            if np.any(ok):
+                i = int(np.argmin(np.where(ok, s["d"], np.inf)))
+                anchor = (float(s["d"][i]), float(s["n_star"][i]))
+            else:
+                anchor = default_anchor
+        try:
+            shape = np.asarray(line["shape"](d_grid), dtype=float)
+            at_anchor = float(line["shape"](np.array([anchor[0]]))[0])
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise ValueError(f"predicted[{j}] ({line['name']!r}) cannot be evaluated: {exc}") from None
+        if not (np.all(np.isfinite(shape)) and np.all(shape > 0) and math.isfinite(at_anchor) and at_anchor > 0):
+            raise ValueError(f"predicted[{j}] ({line['name']!r}) must be positive and finite over the d range")
+        line["matched"], line["curve"] = matched, anchor[1] * shape / at_anchor
 
     from matplotlib.lines import Line2D
 
@@ -477,65 +517,22 @@ def plot_thresholds(
             verdict = f", {s['verdict']}" if s["verdict"] else ""
             texts.append(f"{shown}: slope {slope:.2f} [{f_lo:.2f}, {f_hi:.2f}]{verdict}")
 
-    all_d = np.concatenate([s["d"] for s in checked])
-    d_grid = np.geomspace(all_d.min(), all_d.max(), 60)
-    # the fan's origin for lines that match no series: the lowest of the series' first measured points
-    firsts = []
-    for s in checked:
-        ok = ~s["outside"]
-        if np.any(ok):
-            i = int(np.argmin(np.where(ok, s["d"], np.inf)))
-            firsts.append((float(s["n_star"][i]), float(s["d"][i])))
-    if firsts:
-        n0, d0 = min(firsts)
-        default_anchor = (d0, n0)
-    else:  # every point outside the grid: the lowest triangle at the smallest d
-        i = int(np.argmin(all_d))
-        default_anchor = (float(all_d[i]), min(float(np.nanmin(s["at"])) for s in checked))
-
-    for line in lines:
-        line["matched"] = None
-        if isinstance(line["anchor"], str):
-            line["matched"] = line["anchor"]
-        elif line["anchor"] is None:
-            key = _normalise_name(line["name"])
-            for s in checked:
-                lab = _normalise_name(s["label"])
-                if lab == key or lab.startswith(key + "_"):
-                    line["matched"] = s["label"]
-                    break
     reference = 0
     drawn: list[np.ndarray] = []
     # lines that belong to a series first, so that a lower bound equal to one joins its legend entry
     for line in sorted(lines, key=lambda ln: ln["matched"] is None):
-        anchor, matched = line["anchor"], line["matched"]
+        matched, curve = line["matched"], line["curve"]
         if matched is not None:
-            s = checked[labels.index(matched)]
-            ok = ~s["outside"]
-            if np.any(ok):
-                i = int(np.argmin(np.where(ok, s["d"], np.inf)))
-                anchor = (s["d"][i], s["n_star"][i])
-            else:
-                anchor = default_anchor
             colour, dashes = colours[matched], (0, (5, 3))
         else:
-            anchor = default_anchor if anchor is None else anchor
+            twin = next((i for i, c in enumerate(drawn) if np.allclose(c, curve, rtol=1e-9)), None)
+            if twin is not None:  # the same line twice (CSQ sparse = CSQ dense past alpha = 1/2): one entry
+                name = METHOD_NAMES.get(line["name"], line["name"])
+                head, _, power = p_texts[twin].rpartition(" $")
+                p_texts[twin] = f"{head} = {name} ${power}"
+                continue
             colour, dashes = _REFERENCE_STYLES[reference % len(_REFERENCE_STYLES)]
             reference += 1
-        shape = line["shape"](d_grid)
-        at_anchor = float(line["shape"](np.array([anchor[0]]))[0])
-        if not (np.all(np.isfinite(shape)) and np.all(shape > 0) and at_anchor > 0):
-            raise ValueError(f"predicted rate {line['name']!r} must be positive and finite over the d range")
-        curve = anchor[1] * shape / at_anchor
-        twin = None
-        if matched is None:  # the same line twice (CSQ sparse = CSQ dense past alpha = 1/2): one entry
-            twin = next((i for i, c in enumerate(drawn) if np.allclose(c, curve, rtol=1e-9)), None)
-        if twin is not None:
-            name = METHOD_NAMES.get(line["name"], line["name"])
-            head, _, power = p_texts[twin].rpartition(" $")
-            p_texts[twin] = f"{head} = {name} ${power}"
-            reference -= 1
-            continue
         h = ax.plot(d_grid, curve, color=colour, linestyle=dashes, lw=1.3, zorder=1)[0]
         drawn.append(curve)
         p_handles.append(h)
