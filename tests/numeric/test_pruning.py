@@ -1,0 +1,266 @@
+"""Algorithm 1 (PruneNetwork): a slow loop reference, the even/odd split (Cor. 16), the paper's worked
+examples (§4, (6.1), (6.4); App. A), and the other strategies."""
+
+import math
+
+import numpy as np
+import pytest
+
+from theorylab.numeric.pruning import PaperPruner, default_c, make_pruner, prune, prune_network
+from theorylab.numeric.teachers import Teacher
+
+# ReLU Hermite coefficients at b = 0 (THEORY §2, App. A): γ̃1 = 1/2, γ̃2 = 1/√(2π), γ̃4 = -1/√(2π), γ̃6 = 3/√(2π)
+G2 = 1 / math.sqrt(2 * math.pi)
+
+
+# ---------------------------------------------------------------------------------------------
+# slow reference: plain Python loops over neurons, directions, samples and coordinates
+def slow_algorithm1(X, y, z, a_half, b_half, M, c):
+    n, d = X.shape
+    D = d + 1
+    rows = [list(X[s_]) + [z[s_]] for s_ in range(n)]
+    m = len(a_half)
+    a = list(a_half) + [-a_half[m - 1 - j] for j in range(m)]
+    b = list(b_half) + [b_half[m - 1 - j] for j in range(m)]
+    s = math.sqrt(1 - c * c)
+
+    def e_tilde(i):
+        e = [0.0] * D
+        if i < d:
+            e[i] = c
+            e[d] = s
+        else:
+            e[d] = 1.0
+        return e
+
+    def relu_prime(u):
+        return 1.0 if u > 0 else 0.0
+
+    def grad(j, i, sign):
+        e = e_tilde(i)
+        g = [0.0] * D
+        for li in range(n):
+            t = sum(e[k] * rows[li][k] for k in range(D))
+            if sign > 0:  # ϕ_+'(t; b) = (ϕ'(t+b) - ϕ'(-t+b))/2
+                dphi = (relu_prime(t + b[j]) - relu_prime(-t + b[j])) / 2
+            else:  # ϕ_-'(t; b) = (ϕ'(t+b) + ϕ'(-t+b))/2
+                dphi = (relu_prime(t + b[j]) + relu_prime(-t + b[j])) / 2
+            for k in range(D):
+                g[k] += -a[j] / n * y[l] * rows[li][k] * dphi
+        return g
+
+    def truncated_sq(g):
+        mags = sorted((abs(v) for v in g), reverse=True)[:M]
+        return sum(v * v for v in mags)
+
+    norms = {+1: [0.0] * D, -1: [0.0] * D}
+    for sign in (+1, -1):
+        for i in range(D):
+            norms[sign][i] = sum(truncated_sq(grad(j, i, sign)) for j in range(2 * m))
+    J = set()
+    first = next((j for j in range(2 * m) if b[j] >= 0), None)
+    g_ed = None
+    if first is not None:
+        g_ed = grad(first, d, -1)
+        order = sorted(range(D), key=lambda k: (-abs(g_ed[k]), k))
+        J |= set(order[:M])
+    for sign in (+1, -1):
+        order = sorted(range(D), key=lambda i: (-norms[sign][i], i))
+        J |= set(order[:M])
+    J.discard(d)
+    return sorted(J), norms[+1], norms[-1], g_ed
+
+
+@pytest.mark.parametrize("link", ["He2(z) + z", "He3(z)"])
+def test_vectorised_algorithm1_matches_slow_loops(link):
+    rng = np.random.default_rng(0)
+    d, n, m, M = 5, 120, 3, 2
+    v = np.zeros(d)
+    v[[0, 3]] = [0.6, -0.8]
+    X, y = Teacher(link, v, noise_std=0.1).sample(n, rng=rng)
+    z = rng.standard_normal(n)
+    c = 0.4
+    gen = np.random.default_rng(7)
+    res = prune_network(X, y, m=m, M=M, c=c, rng=gen, x_aug=z)
+    gen = np.random.default_rng(7)  # same draws: m signs, then m biases
+    a_half = 2.0 * gen.integers(0, 2, size=m) - 1.0
+    b_half = gen.standard_normal(m)
+    J, np_, nm, g_ed = slow_algorithm1(X, y, z, a_half, b_half, M, c)
+    np.testing.assert_allclose(res.scores["norms_plus"], np_, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(res.scores["norms_minus"], nm, rtol=1e-10, atol=1e-13)
+    if g_ed is not None:
+        np.testing.assert_allclose(res.scores["grad_minus_ed"], g_ed, rtol=1e-10, atol=1e-13)
+    assert res.J.tolist() == J
+
+
+def test_partial_sums_over_chunks_equal_one_shot():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((300, 8))
+    y = rng.standard_normal(300)
+    a, b = np.array([1.0, -1.0]), np.array([0.3, -0.2])
+    p1 = PaperPruner(7, 2, 3, 0.3, a, b)
+    p1.update(X, y)
+    p2 = PaperPruner(7, 2, 3, 0.3, a, b)
+    for s in range(0, 300, 77):
+        p2.update(X[s : s + 77], y[s : s + 77])
+    np.testing.assert_allclose(p1.result().scores["norms_plus"], p2.result().scores["norms_plus"], rtol=1e-12)
+
+
+def _pruner_at_zero_bias(d, m, c):
+    return PaperPruner(d, m, d + 1, c, np.ones(m), np.zeros(m))
+
+
+def test_even_odd_split_separates_degrees():
+    """Cor. 16: ∇R^+ holds the even Hermite degrees of σ*, ∇R^- the odd ones (including degree 1)."""
+    d, n = 6, 60000
+    v = np.zeros(d)
+    v[2] = 1.0
+    rng = np.random.default_rng(3)
+    out = {}
+    for link in ["He2(z)", "He3(z)", "He4(z)/5", "z"]:
+        X, y = Teacher(link, v).sample(n, rng=rng)
+        pr = make_pruner("paper", d=d, M=d, m=4, c=0.8, rng=rng)
+        pr.update(np.column_stack([X, rng.standard_normal(n)]), y)
+        r = pr.result()
+        out[link] = (r.scores["norms_plus"][2], r.scores["norms_minus"][2])
+    # The wrong-parity norm is pure noise: 8 neurons x 7 coordinates, each coordinate of mean 0 and variance
+    # <= E[y² x²]/n ≈ 1/60000 (E y² ≈ 1 for these links), so its expectation is ≈ 56/60000 ≈ 1e-3. The right-parity
+    # population norms are ≈ 0.02 (He4/5, which enters at order c³) to 2 (He1); a ratio of 10 separates them.
+    for link in ["He2(z)", "He4(z)/5"]:
+        plus, minus = out[link]
+        assert plus > 10 * minus, (link, plus, minus)
+    for link in ["He3(z)", "z"]:
+        plus, minus = out[link]
+        assert minus > 10 * plus, (link, plus, minus)
+
+
+def test_line3_gradient_is_phi_b_gamma1_v():
+    """(E.5): ∇_j R^-(ẽ_d) = -a_j Φ(b_j) γ₁ v (population); here σ* = He1, γ₁ = 1."""
+    from scipy.stats import norm
+
+    d, n = 8, 200000
+    v = np.zeros(d)
+    v[[1, 5]] = [0.6, 0.8]
+    rng = np.random.default_rng(4)
+    X, y = Teacher("z", v).sample(n, rng=rng)
+    pr = PaperPruner(d, 1, 3, 0.3, np.array([1.0]), np.array([0.4]))
+    pr.update(np.column_stack([X, rng.standard_normal(n)]), y)
+    g = pr.result().scores["grad_minus_ed"]
+    expected = -norm.cdf(0.4) * np.append(v, 0.0)
+    # each coordinate is a mean of n terms with variance <= E[y^2 x_k^2] <= 3: sd <= sqrt(3/n) = 0.0039; 6 sd
+    np.testing.assert_allclose(g, expected, atol=6 * math.sqrt(3 / n))
+
+
+def test_section4_population_gradient_and_support():
+    """§4: for σ* = He2(⟨v, x⟩), a = 1, b = 0, Prop. 13 (C.4) with T_2 = 2 v⊗v gives
+    E[σ* ϕ'(⟨e_i, x⟩) x] = 2γ̃₂ v_i v + γ̃₄ v_i² e_i = √(2/π) v_i v - (1/√(2π)) v_i² e_i
+    (the paper's (4.1) prints + before the e_i term; γ̃₄ = -1/√(2π) < 0 makes it -, as in (A.1)).
+    Squared norm (2/π) v_i² - (3/(2π)) v_i⁴ = (2/π) v_i² + O(1/d)."""
+    from theorylab.numeric.training import OneStepAccumulator
+
+    d, n = 16, 400000
+    s = 4  # √d coordinates with v_i = d^{-1/4}
+    v = np.zeros(d)
+    v[:s] = d**-0.25
+    X, y = Teacher("He2(z)", v).sample(n, rng=5)
+    # one step from W0 = e_i with a = 1, b = 0 gives W1 = (1/n) Σ y x ϕ'(x_i) = -∇R(e_i)
+    i_s = [0, 7]
+    G = np.zeros((1, 2, d))
+    G[0, 0, i_s[0]] = G[0, 1, i_s[1]] = 1.0
+    acc = OneStepAccumulator(np.ones((1, 1, d), bool), np.ones((1, 2)), np.zeros((1, 2)), G, np.array([n]))
+    acc.update(X[None], y[None], 0)
+    g = acc.first_layer(1.0)[0, 0]
+    for row, i in zip(g, i_s, strict=True):
+        expected = math.sqrt(2 / math.pi) * v[i] * v - G2 * v[i] ** 2 * np.eye(d)[i]
+        # sd of each coordinate <= sqrt(E[y^2 x^2]/n) <= sqrt(sqrt(60*3)/n) = 0.0058; 6 sd
+        np.testing.assert_allclose(row, expected, atol=6 * math.sqrt(math.sqrt(180) / n))
+        # squared norm: the error is 2⟨g, δ⟩ + |δ|² with |δ| <= 6 sd * sqrt(d) = 0.14, so allow 2 * 0.35 * 0.03
+        assert abs(row @ row - (2 / math.pi * v[i] ** 2 - 3 / (2 * math.pi) * v[i] ** 4)) < 0.02
+
+
+def test_section4_pruning_recovers_sqrt_d_support():
+    d = 256
+    s = 16
+    v = np.zeros(d)
+    idx = np.random.default_rng(6).choice(d, s, replace=False)
+    v[idx] = d**-0.25 * np.random.default_rng(7).choice([-1, 1], s)
+    X, y = Teacher("He2(z)", v).sample(24000, rng=8)
+    res = prune_network(X, y, m=4, M=s + 2, rng=9)
+    assert set(idx.tolist()) <= set(res.J.tolist())
+    assert set(idx.tolist()) <= set(res.parts["plus"].tolist())
+
+
+def test_example_6_1_first_order_term():
+    """(6.1)-(6.3), App. A: with a degree-1 term v = -(e1+e2)/√π, the plain gradients (c = 1, no split) give the
+    support the SMALLEST norms (1/(2√π) vs √2/(2√π)); with the even/odd split ∇R^+ ranks it first."""
+    d, n = 32, 100000
+    rng = np.random.default_rng(10)
+    X = rng.standard_normal((n, d))
+    y = (X[:, 0] ** 2 - 1 + X[:, 1] ** 2 - 1) / math.sqrt(2) - (X[:, 0] + X[:, 1]) / math.sqrt(math.pi)
+    Xa = np.column_stack([X, rng.standard_normal(n)])
+    pr = _pruner_at_zero_bias(d, 1, 1.0)  # c = 1: ẽ_i = e_i
+    pr.update(Xa, y)
+    D = d + 1
+    plain = pr.G[0, :, :D] / n  # column i = (1/n) Σ y x ϕ'(x_i) = -∇R(e_i)
+    norms = np.linalg.norm(plain, axis=0)[:d]
+    # population norms: 1/(2√π) = 0.141 at i = 0, 1 and √2/(2√π) = 0.199 elsewhere
+    np.testing.assert_allclose(norms[:2], 1 / (2 * math.sqrt(math.pi)), atol=0.02)
+    np.testing.assert_allclose(norms[2:], math.sqrt(2) / (2 * math.sqrt(math.pi)), atol=0.02)
+    assert set(np.argsort(norms)[:2].tolist()) == {0, 1}
+    # with the split (and the paper's defaults: random biases, c = 1/log d) the support is found
+    res = prune_network(X, y, m=8, M=2, rng=11)
+    assert res.parts["plus"].tolist() == [0, 1]
+
+
+def test_example_6_4_shift_needed_for_large_entry():
+    """(6.4), App. A: σ* = He2/√2 + (2√3/√24) He4 with v ≈ e1 (ε = e^{-d} is below float precision):
+    at c = 1 the informative and extra terms cancel at e1 (population gradient 0), at c = 1/log d they do not."""
+    d, n = 64, 100000
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((n, d))
+    x1 = X[:, 0]
+    y = (x1**2 - 1) / math.sqrt(2) + 2 * math.sqrt(3) / math.sqrt(24) * (x1**4 - 6 * x1**2 + 3)
+    Xa = np.column_stack([X, rng.standard_normal(n)])
+    ranks = {}
+    vals = {}
+    for c in (1.0, default_c(d)):
+        pr = PaperPruner(d, 2, 3, c, np.array([1.0, -1.0]), np.zeros(2))
+        pr.update(Xa, y)
+        r = pr.result()
+        norms = r.scores["norms_plus"]
+        ranks[c] = int(np.argsort(-norms[:d], kind="stable").tolist().index(0))
+        vals[c] = norms[0] / np.median(norms[:d])
+    assert ranks[default_c(d)] == 0 and vals[default_c(d)] > 10
+    # c = 1: the large entry's norm is at the noise level (population value 0)
+    assert vals[1.0] < 3
+
+
+def test_other_strategies():
+    d = 40
+    v = np.zeros(d)
+    v[[3, 17, 30]] = [0.6, 0.64, 0.48]
+    X, y = Teacher("He2(z)", v).sample(8000, rng=13)
+    assert prune("oracle", X, y, M=5, V=v).J.tolist() == [3, 17, 30]
+    assert prune("oracle", X, y, M=2, V=v).J.tolist() == [3, 17]
+    assert prune("hermite", X, y, M=3, k=2).J.tolist() == [3, 17, 30]
+    assert set(prune("magnitude", X, y, M=6, rng=1).J.tolist()) >= {3, 17}
+    rj = prune("random", X, y, M=5, rng=2).J
+    assert rj.size == 5 and len(set(rj.tolist())) == 5
+    assert prune("none", X, y).J.tolist() == list(range(d))
+
+
+def test_bad_inputs():
+    X = np.zeros((10, 4))
+    y = np.zeros(10)
+    with pytest.raises(ValueError, match="M must be <= 4"):
+        prune_network(X, y, m=2, M=5)
+    with pytest.raises(ValueError, match="m must be >= 1"):
+        prune_network(X, y, m=0, M=2)
+    with pytest.raises(ValueError, match="c must be in"):
+        prune_network(X, y, m=2, M=2, c=1.0)
+    with pytest.raises(ValueError, match="y must have shape"):
+        prune_network(X, np.zeros(9), m=2, M=2)
+    with pytest.raises(ValueError, match="unknown strategy"):
+        prune("papr", X, y, M=2)
+    with pytest.raises(ValueError, match="V"):
+        prune("oracle", X, y, M=2)
