@@ -46,7 +46,7 @@ def slow_algorithm1(X, y, z, a_half, b_half, M, c):
             else:  # ϕ_-'(t; b) = (ϕ'(t+b) + ϕ'(-t+b))/2
                 dphi = (relu_prime(t + b[j]) + relu_prime(-t + b[j])) / 2
             for k in range(D):
-                g[k] += -a[j] / n * y[l] * rows[li][k] * dphi
+                g[k] += -a[j] / n * y[li] * rows[li][k] * dphi
         return g
 
     def truncated_sq(g):
