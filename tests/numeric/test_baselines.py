@@ -299,3 +299,29 @@ def test_validation_errors_name_their_argument():
         run_baseline("online_sgd", T, activation="sign(z)", **ok)  # zero derivative a.e.
     with pytest.raises(ValueError, match="seeds"):
         run_baseline("online_sgd", [T, T], n_grid=[10], seeds=[0])
+
+
+def test_pruned_online_sgd_half_budget_prunes_on_the_first_half_of_each_checkpoint():
+    """n_prune="half": J at checkpoint n_k is the strategy's answer on the first ⌊n_k/2⌋ samples (checked with
+    pruning.prune on those samples), and checkpoint n_k's numbers do not depend on the other checkpoints."""
+    from theorylab.numeric.pruning import prune as prune_fn
+
+    d, s = 40, 3
+    Ts = []
+    for t in range(2):
+        v = np.zeros(d)
+        v[np.random.default_rng(10 + t).choice(d, s, replace=False)] = 1 / math.sqrt(s)
+        Ts.append(Teacher("He2(z)/sqrt(2)", v))
+    sd = seeds(2)
+    grid = np.array([50, 201, 800])
+    out = online_sgd(Ts, sd, n_grid=grid, prune="hermite", M=s, prune_options={"k": 2}, return_weights=True)
+    X, y = next(stream_trials(Ts, sd, 400, 400))
+    for t in range(2):
+        for k, nk in enumerate(grid):
+            J = prune_fn("hermite", X[t, : nk // 2], y[t, : nk // 2], M=s, k=2).J
+            assert out["J_size"][t, k] == len(J)
+            assert np.all(out["W"][t, k, 0, np.setdiff1d(np.arange(d), J)] == 0)
+    alone = online_sgd(Ts, sd, n_grid=grid[1:2], prune="hermite", M=s, prune_options={"k": 2}, return_weights=True)
+    np.testing.assert_array_equal(alone["W"][:, 0], out["W"][:, 1])
+    with pytest.raises(ValueError, match="n_grid"):
+        online_sgd(Ts, sd, n_grid=[1, 10], prune="hermite", M=s, prune_options={"k": 2})

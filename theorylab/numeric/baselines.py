@@ -57,9 +57,11 @@ Step size η = 1/(2(1 + 2√(d_J/n))) (d_J = |J| or d): it keeps η·(the edge o
 
 Pruning (``prune`` = a strategy of :mod:`theorylab.numeric.pruning`, M its level)
 --------------------------------------------------------------------------------
-online SGD: J is computed from the first ``n_prune`` samples of the stream (default: the first checkpoint),
-and SGD starts at sample ``n_prune``; a checkpoint counts all samples used, pruning included; at checkpoints
-n <= n_prune the metrics are those of the initial vector (uniform on the sphere of J).
+online SGD: a checkpoint n_k counts all samples used, pruning included. By default (``n_prune="half"``) J is
+computed from the first ⌊n_k/2⌋ samples and SGD runs on the next ⌈n_k/2⌉ (a separate run per checkpoint, so
+each checkpoint is a complete procedure with budget n_k). With an integer ``n_prune``, J comes from the first
+``n_prune`` samples and one SGD pass starts at sample ``n_prune``; checkpoints n <= n_prune then report the
+initial vector (uniform on the sphere of J).
 gd_reuse: for each checkpoint, J is computed from the same n_k samples that GD then reuses (as in Algorithm 2).
 
 Examples
@@ -478,7 +480,7 @@ def online_sgd(
     neurons: int = 1,
     prune: str | None = None,
     M: int | None = None,
-    n_prune: int | None = None,
+    n_prune: int | str | None = None,
     prune_options: dict[str, Any] | None = None,
     chunk_size: int = 2048,
     dtype: Any = "float64",
@@ -498,7 +500,7 @@ def online_sgd(
     k_star : int, optional
         Information exponent, used only for the default ``delta`` (:func:`default_delta`); default 2.
     delta : float, optional
-        Step-size parameter δ > 0; the per-sample step is δ/d.
+        Step-size parameter δ > 0; the per-sample step is δ/d (δ/|J| with pruning).
     activation : "link" or a single-variable link (str, SymPy, callable)
         σ of the student; "link" uses the teacher's σ* (needs r = 1).
     loss : {"correlation", "square"}
@@ -506,9 +508,14 @@ def online_sgd(
         T applied to every label before it is used.
     neurons : int
         Independent unit vectors trained side by side on the same samples.
-    prune, M, n_prune, prune_options
-        Pruning strategy of :mod:`theorylab.numeric.pruning` (or None), its level M, the number of leading
-        samples it uses (default ``n_grid[0]``; SGD starts after them) and extra keyword arguments.
+    prune, M, prune_options
+        Pruning strategy of :mod:`theorylab.numeric.pruning` (or None), its level M, and the extra keyword
+        arguments ``m``, ``c``, ``k`` of :func:`~theorylab.numeric.pruning.make_pruner`.
+    n_prune : "half" or int, optional
+        Only with ``prune``. "half" (default): for each checkpoint n_k, J is computed from the first ⌊n_k/2⌋
+        samples and SGD runs on samples ⌊n_k/2⌋, ..., n_k - 1 (a separate run per checkpoint, about
+        1.75·n_max steps in all on a ratio-1.4 grid). An int: one J from the first ``n_prune`` samples, then
+        one SGD pass from sample ``n_prune`` on; checkpoints <= n_prune report the initial vector.
     chunk_size : int
         Samples generated at a time (never changes the numbers).
     dtype : "float64" or "float32"
@@ -545,70 +552,133 @@ def online_sgd(
     neurons = check_int(neurons, "neurons", minimum=1)
     chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     dt = check_dtype(dtype)
+    half = False
     if prune is not None:
         prune = check_choice(prune, "prune", _PRUNE_STRATEGIES)
-        n_prune = int(grid[0]) if n_prune is None else check_int(n_prune, "n_prune", minimum=1)
-        if n_prune >= grid[-1]:
-            raise ValueError(f"n_prune must be < the last checkpoint {int(grid[-1])}, got {n_prune}")
+        if n_prune is None or (isinstance(n_prune, str) and n_prune == "half"):
+            half = True
+            if grid[0] < 2:
+                raise ValueError("n_grid: with n_prune='half' every checkpoint must be >= 2")
+        else:
+            n_prune = check_int(n_prune, "n_prune", minimum=1)
+            if n_prune >= grid[-1]:
+                raise ValueError(f"n_prune must be < the last checkpoint {int(grid[-1])}, got {n_prune}")
     elif n_prune is not None:
         raise ValueError("n_prune is only used with prune")
     act = _resolve_activation(activation, teachers_[0], label_transform)
     trials = len(seeds_)
+    G0 = _init_directions(seeds_, neurons, d, dt)
 
-    start = 0
-    mask = None
-    if prune is not None:
-        pruners = _make_pruners(prune, teachers_, seeds_, M, k_star, prune_options, dt)
-        aug = any(p.augment for p in pruners)
-        for X, y in stream_trials(teachers_, seeds_, n_prune, chunk_size, augment=aug, dtype=dt):
-            for t, p in enumerate(pruners):
-                p.update(X[t], y[t])
-        mask = _masks(pruners)
-        start = n_prune
-    W = sphere_on_support(_init_directions(seeds_, neurons, d, dt), None if mask is None else mask[:, None, :])
-    W = W.astype(dt, copy=False)
-    # the learner lives on the sphere of R^J: Ben Arous et al.'s N is d_J = |J| (d without pruning)
-    d_J = d if mask is None else max(2, int(mask.sum(axis=-1).max()))
-    if delta is None:
-        delta = default_delta(d_J, k_star)
-    eta = dt.type(delta / d_J)
+    def step_for(mask: np.ndarray | None) -> Any:
+        # the learner lives on the sphere of R^J: Ben Arous et al.'s N is d_J = |J| (d without pruning)
+        d_J = d if mask is None else max(2, int(mask.sum(axis=-1).max()))
+        return dt.type((default_delta(d_J, k_star) if delta is None else delta) / d_J)
 
     snaps = np.empty((trials, grid.size, neurons, d), dtype=dt)
-    k = 0
-    while k < grid.size and grid[k] <= start:  # checkpoints spent on pruning: the initial vector
-        snaps[:, k] = W
-        k += 1
-    n_max = int(grid[-1])
+    masks_out = None
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=n_max - start, desc="online SGD", unit="sample")
-    pos = start
-    if k < grid.size:
-        for X, y in stream_trials(teachers_, seeds_, n_max, chunk_size, start=start, dtype=dt):
-            if mask is not None:
-                X = X * mask[:, None, :]
-            Ty = np.asarray(T_fn(y), dtype=dt) * dt.type(act.sign)
-            B = X.shape[1]
-            i = 0
-            while i < B:
-                stop = min(B, i + int(grid[k]) - pos)
-                _sgd_steps(W, X[:, i:stop], Ty[:, i:stop], act, loss, eta, pos)
-                pos += stop - i
-                i = stop
-                while k < grid.size and grid[k] == pos:
-                    snaps[:, k] = W
-                    k += 1
-            if bar is not None:
-                bar.update(B)
+        total = int(np.sum(grid - grid // 2)) if half else int(grid[-1]) - (0 if prune is None else n_prune)
+        bar = tqdm(total=total, desc="online SGD", unit="sample")
+    run = dict(act=act, loss=loss, T_fn=T_fn, chunk_size=chunk_size, dt=dt, bar=bar)
+    if prune is None:
+        W = sphere_on_support(G0, None).astype(dt, copy=False)
+        snaps[:] = _sgd_pass(W, teachers_, seeds_, 0, grid, eta=step_for(None), mask=None, **run)
+    elif not half:
+        pruners = _make_pruners(prune, teachers_, seeds_, M, k_star, prune_options, dt)
+        mask = _prune_at(pruners, teachers_, seeds_, np.array([n_prune]), chunk_size, dt)[:, 0]
+        W = sphere_on_support(G0, mask[:, None, :]).astype(dt, copy=False)
+        snaps[:] = _sgd_pass(W, teachers_, seeds_, n_prune, grid, eta=step_for(mask), mask=mask, **run)
+        masks_out = np.broadcast_to(mask[:, None, :], (trials, grid.size, d))
+    else:
+        pruners = _make_pruners(prune, teachers_, seeds_, M, k_star, prune_options, dt)
+        masks_out = _prune_at(pruners, teachers_, seeds_, grid // 2, chunk_size, dt)
+        for k, nk in enumerate(grid.tolist()):
+            mask = masks_out[:, k]
+            W = sphere_on_support(G0, mask[:, None, :]).astype(dt, copy=False)
+            snaps[:, k] = _sgd_pass(
+                W, teachers_, seeds_, nk // 2, grid[k : k + 1], eta=step_for(mask), mask=mask, **run
+            )[:, 0]
     if bar is not None:
         bar.close()
-    masks = None if mask is None else np.broadcast_to(mask[:, None, :], (trials, grid.size, d))
-    out = _metrics(snaps, teachers_, masks, act)
+    out = _metrics(snaps, teachers_, masks_out, act)
     if return_weights:
         out["W"] = snaps
     return out
+
+
+def _prune_at(
+    pruners: list[Any],
+    teachers: list[Teacher],
+    seeds: list[np.random.SeedSequence],
+    points: np.ndarray,
+    chunk_size: int,
+    dt: np.dtype,
+) -> np.ndarray:
+    """Masks (trials, len(points), d) of the pruners fed the first ``points[k]`` samples (points non-decreasing)."""
+    aug = any(p.augment for p in pruners)
+    K = len(points)
+    out = np.empty((len(pruners), K, teachers[0].d), dtype=bool)
+    k, pos = 0, 0
+    for X, y in stream_trials(teachers, seeds, int(points[-1]), chunk_size, augment=aug, dtype=dt):
+        i, B = 0, X.shape[1]
+        while i < B:
+            stop = min(B, i + int(points[k]) - pos)
+            for t, p in enumerate(pruners):
+                p.update(X[t, i:stop], y[t, i:stop])
+            pos += stop - i
+            i = stop
+            while k < K and points[k] == pos:
+                out[:, k] = _masks(pruners)
+                k += 1
+    return out
+
+
+def _sgd_pass(
+    W: np.ndarray,
+    teachers: list[Teacher],
+    seeds: list[np.random.SeedSequence],
+    start: int,
+    grid: np.ndarray,
+    *,
+    eta: Any,
+    mask: np.ndarray | None,
+    act: _Activation,
+    loss: str,
+    T_fn: Callable,
+    chunk_size: int,
+    dt: np.dtype,
+    bar: Any,
+) -> np.ndarray:
+    """One SGD pass over samples start .. grid[-1]-1 from W (modified in place); snapshots at the checkpoints
+    (checkpoints <= start get W itself). Returns (trials, len(grid), neurons, d)."""
+    snaps = np.empty((W.shape[0], grid.size, *W.shape[1:]), dtype=W.dtype)
+    k = 0
+    while k < grid.size and grid[k] <= start:
+        snaps[:, k] = W
+        k += 1
+    pos = start
+    if k == grid.size:
+        return snaps
+    for X, y in stream_trials(teachers, seeds, int(grid[-1]), chunk_size, start=start, dtype=dt):
+        if mask is not None:
+            X = X * mask[:, None, :]
+        Ty = np.asarray(T_fn(y), dtype=dt) * dt.type(act.sign)
+        B = X.shape[1]
+        i = 0
+        while i < B:
+            stop = min(B, i + int(grid[k]) - pos)
+            _sgd_steps(W, X[:, i:stop], Ty[:, i:stop], act, loss, eta, pos)
+            pos += stop - i
+            i = stop
+            while k < grid.size and grid[k] == pos:
+                snaps[:, k] = W
+                k += 1
+        if bar is not None:
+            bar.update(B)
+    return snaps
 
 
 _RENORM_EVERY = 256
