@@ -330,6 +330,9 @@ def test_phase_diagram_skips_missing_measurements():
     ax = plot_phase_diagram([0.25, 0.5], [[0.7, np.nan]], k_star=2, labels=["pruned"]).axes[0]
     (points,) = [ln for ln in ax.lines if ln.get_marker() == "o"]
     np.testing.assert_allclose(points.get_ydata(), [0.7])
+    ax = plot_phase_diagram([0.25, 0.5], [np.nan, np.nan], k_star=2, labels="pruned").axes[0]
+    assert not [ln for ln in ax.lines if ln.get_marker() == "o"]
+    assert ax.get_ylim()[1] == pytest.approx(2 * 1.15)
 
 
 @pytest.mark.parametrize(

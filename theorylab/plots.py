@@ -682,7 +682,9 @@ def plot_phase_diagram(
                     label=METHOD_NAMES.get(label, label))
 
     ax.set_xlim(0.0, 1.0)
-    top = max(k * 1.15, float(np.nanmax(np.concatenate([meas.ravel(), hi.ravel()]))) * 1.08)
+    values = np.concatenate([meas.ravel(), hi.ravel()])
+    values = values[np.isfinite(values)]
+    top = max([k * 1.15, *(1.08 * values)])
     ax.set_ylim(0.0, top)
     ax.text(0.75, 0.02, r"$\alpha > \frac{1}{2}$: CSQ bound is dense", transform=ax.get_xaxis_transform(),
             ha="center", va="bottom", fontsize="small", color="0.35")
