@@ -181,16 +181,18 @@ class CaseSpec:
         Students to run, each a method of :func:`theorylab.numeric.simulate` (e.g. ``"pruned"``, ``"dense"``).
     d_grid : sequence of int
         The input dimensions, at least one, each >= 2; stored sorted and without repeats.
-    n_min, n_max : int
-        The sample-size range of the success curves (``n_min <= n_max``); ``n_max`` is passed as ``n``.
+    n_min, n_max : int or sequence of int
+        The sample-size range of the success curves (``n_min <= n_max``); ``n_max`` is passed as ``n``. A list
+        gives one value per entry of ``d_grid`` (in the order written), e.g. an ``n_max`` growing with d.
     trials : int
         Independent repetitions per cell (>= 1).
     r, q, alpha : int, float, float
         Number of directions, sparsity index q in [0, 2) and sparsity exponent alpha in (0, 1).
     criterion : str or None
-        The success criterion passed to ``simulate`` (``None``: its default).
+        The success criterion: a metric name or ``"alignment_<aggregation>"`` (``None``: simulate's default,
+        the median neuron's alignment; coverage for r >= 2). See :meth:`success_criterion`.
     threshold : float or None
-        The criterion's level, passed as ``threshold`` when given.
+        The criterion's level (default 0.5).
     options : mapping
         Further keyword arguments of ``simulate`` (JSON data only).
     label : str or None
@@ -201,6 +203,10 @@ class CaseSpec:
     >>> case = CaseSpec("He2(z)", methods=["pruned"], d_grid=[256, 81], n_min=100, n_max=10_000)
     >>> case.d_grid, case.alpha, case.trials
     ((81, 256), 0.25, 16)
+    >>> CaseSpec("He2(z)", methods=["pruned"], d_grid=[81, 256], n_min=[10, 10], n_max=[1000, 5])
+    Traceback (most recent call last):
+    ...
+    ValueError: n_min: the n range is upside down at d = 256: n_min = 10 > n_max = 5
     >>> CaseSpec("He2(z)", methods=["pruned"], d_grid=[], n_min=1, n_max=2)
     Traceback (most recent call last):
     ...
@@ -210,8 +216,8 @@ class CaseSpec:
     link: Any
     methods: tuple[str, ...]
     d_grid: tuple[int, ...]
-    n_min: int
-    n_max: int
+    n_min: int | tuple[int, ...]
+    n_max: int | tuple[int, ...]
     trials: int = 16
     r: int = 1
     q: float = 0.0
@@ -255,13 +261,19 @@ class CaseSpec:
         for d in grid:
             if d < r:
                 raise ValueError(f"d_grid: every d must be >= r = {r}, got {d}")
-        set_(self, "d_grid", tuple(sorted(set(grid))))
-        n_min = check_int(self.n_min, "n_min", minimum=1)
-        n_max = check_int(self.n_max, "n_max", minimum=1)
-        if n_min > n_max:
-            raise ValueError(f"n_min: the n range is upside down: n_min = {n_min} > n_max = {n_max}")
+            if grid.count(d) > 1:
+                raise ValueError(f"d_grid: the dimension {d} is listed twice")
+        order = sorted(range(len(grid)), key=grid.__getitem__)
+        set_(self, "d_grid", tuple(grid[i] for i in order))
+        n_min = self._per_d(self.n_min, "n_min", len(grid), order)
+        n_max = self._per_d(self.n_max, "n_max", len(grid), order)
         set_(self, "n_min", n_min)
         set_(self, "n_max", n_max)
+        for d in self.d_grid:
+            lo, hi = self.n_range(d)
+            if lo > hi:
+                where = "" if isinstance(n_min, int) and isinstance(n_max, int) else f" at d = {d}"
+                raise ValueError(f"n_min: the n range is upside down{where}: n_min = {lo} > n_max = {hi}")
         set_(self, "trials", check_int(self.trials, "trials", minimum=1))
         set_(self, "q", check_q(self.q))
         set_(self, "alpha", check_alpha(self.alpha))
@@ -269,6 +281,12 @@ class CaseSpec:
             raise TypeError(f"criterion: must be a string, got {type(self.criterion).__name__}")
         if self.threshold is not None:
             set_(self, "threshold", check_real(self.threshold, "threshold"))
+        if self.criterion is not None or self.threshold is not None:
+            try:
+                self.success_criterion()
+            except (ValueError, TypeError) as exc:
+                field_name = "threshold" if "threshold" in str(exc) else "criterion"
+                raise type(exc)(f"{field_name}: {exc}") from None
         if not isinstance(self.options, Mapping):
             raise TypeError(f"options: must be a table of simulate arguments, got {type(self.options).__name__}")
         options = dict(self.options)
@@ -293,6 +311,51 @@ class CaseSpec:
         elif not isinstance(self.label, str) or not self.label.strip():
             raise TypeError("label: must be a non-empty string")
 
+    @staticmethod
+    def _per_d(value: Any, name: str, size: int, order: list[int]) -> int | tuple[int, ...]:
+        if isinstance(value, (list, tuple)):
+            if len(value) != size:
+                raise ValueError(f"{name}: a list needs one entry per dimension of d_grid ({size}), got {len(value)}")
+            values = [check_int(v, name, minimum=1) for v in value]
+            return tuple(values[i] for i in order)
+        return check_int(value, name, minimum=1)
+
+    def n_range(self, d: int) -> tuple[int, int]:
+        """``(n_min, n_max)`` at dimension ``d`` (per-d lists follow ``d_grid``).
+
+        Examples
+        --------
+        >>> case = CaseSpec("He2(z)", ["dense"], d_grid=[256, 64], n_min=100, n_max=[40_000, 3_000])
+        >>> case.n_range(64), case.n_range(256)
+        ((100, 3000), (100, 40000))
+        """
+        if d not in self.d_grid:
+            raise ValueError(f"d: {d} is not in d_grid {list(self.d_grid)}")
+        i = self.d_grid.index(d)
+        lo = self.n_min if isinstance(self.n_min, int) else self.n_min[i]
+        hi = self.n_max if isinstance(self.n_max, int) else self.n_max[i]
+        return lo, hi
+
+    def success_criterion(self) -> Any:
+        """The :class:`~theorylab.numeric.metrics.SuccessCriterion` of the case (``None``: simulate's default).
+
+        ``criterion`` names a metric (``"alignment"``, ``"coverage"``, ``"excess_risk"``, ``"support_recall"``)
+        or an aggregated alignment ``"alignment_<aggregation>"`` (e.g. ``"alignment_max"``); ``threshold`` is
+        its level (default 0.5).
+        """
+        if self.criterion is None and self.threshold is None:
+            return None
+        from theorylab.numeric.metrics import SuccessCriterion, default_criterion
+
+        base = default_criterion(self.r)
+        metric, aggregation = base.metric, base.aggregation
+        if self.criterion is not None:
+            metric = self.criterion
+            if self.criterion.startswith("alignment_"):
+                metric, aggregation = "alignment", self.criterion[len("alignment_"):]
+        threshold = base.threshold if self.threshold is None else self.threshold
+        return SuccessCriterion(metric, threshold, aggregation)
+
     @property
     def link_object(self):
         """The parsed :class:`theorylab.symbolic.Link`."""
@@ -306,8 +369,8 @@ class CaseSpec:
             "link": link,
             "methods": list(self.methods),
             "d_grid": list(self.d_grid),
-            "n_min": self.n_min,
-            "n_max": self.n_max,
+            "n_min": self.n_min if isinstance(self.n_min, int) else list(self.n_min),
+            "n_max": self.n_max if isinstance(self.n_max, int) else list(self.n_max),
             "trials": self.trials,
             "r": self.r,
             "q": self.q,
@@ -355,8 +418,8 @@ class Cell:
             "alpha": case.alpha,
             "method": self.method,
             "d": self.d,
-            "n_min": case.n_min,
-            "n_max": case.n_max,
+            "n_min": case.n_range(self.d)[0],
+            "n_max": case.n_range(self.d)[1],
             "trials": case.trials,
             "criterion": case.criterion,
             "threshold": case.threshold,
@@ -385,7 +448,7 @@ class Cell:
         kwargs: dict[str, Any] = {
             "link": link,
             "d": self.d,
-            "n": case.n_max,
+            "n": case.n_range(self.d)[1],
             "method": self.method,
             "alpha": case.alpha,
             "q": case.q,
@@ -395,11 +458,10 @@ class Cell:
         }
         params = _simulate_parameters()
         if "n_min" in (params or ()):
-            kwargs["n_min"] = case.n_min
-        if case.criterion is not None:
-            kwargs["criterion"] = case.criterion
-        if case.threshold is not None:
-            kwargs["threshold"] = case.threshold
+            kwargs["n_min"] = case.n_range(self.d)[0]
+        criterion = case.success_criterion()
+        if criterion is not None:
+            kwargs["criterion"] = criterion
         kwargs.update(case.options)
         return kwargs
 

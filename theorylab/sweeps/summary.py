@@ -21,9 +21,14 @@ import numpy as np
 from theorylab.sweeps.spec import CaseSpec, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
-__all__ = ["SummaryRow", "SweepSummary", "format_summary", "summarize_sweep"]
+__all__ = ["RATE_FOR_METHOD", "SummaryRow", "SweepSummary", "format_summary", "summarize_sweep"]
 
 _NAN = float("nan")
+
+#: The rate of :func:`theorylab.symbolic.rates.predicted_rate` each simulated method is judged against.
+#: ``oracle`` (the true support, then Algorithm 2) is held to the pruned rate; methods without a rate of their
+#: own (``hermite``, ``magnitude``, ``random``, ``gd_reuse``, pruned baselines) get no verdict.
+RATE_FOR_METHOD = {"pruned": "pruned", "oracle": "pruned", "dense": "dense", "online_sgd": "online_sgd"}
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,11 @@ class SummaryRow:
         The method's predicted exponent (logs excluded), NaN when no rate applies.
     predicted_local_slope : float
         Local slope of the predicted rate over ``d`` (logs included).
+    band_low, band_high : float
+        The slopes the verdict accepts: the local slope plus the allowance for unstated polylog factors.
     verdict : str
-        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``.
+        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``. The other methods' rates of the sweep
+        are passed as competitors: an interval that also meets their band is ``inconclusive``.
     note : str
         Why a number is missing, or what the verdict rests on.
     """
@@ -70,6 +78,8 @@ class SummaryRow:
     theil_sen: float = _NAN
     predicted: float = _NAN
     predicted_local_slope: float = _NAN
+    band_low: float = _NAN
+    band_high: float = _NAN
     verdict: str = "n/a"
     note: str = ""
 
@@ -118,89 +128,64 @@ def _information_exponent(case: CaseSpec) -> int | None:
         return None
 
 
-def _get(obj: Any, *names: str, default: Any = _NAN) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
+def _rate(name: str, k_star: int, case: CaseSpec) -> Any:
+    from theorylab.symbolic.rates import predicted_rate
+
+    return predicted_rate(name, k_star, alpha=case.alpha, r=case.r)
 
 
-def _interval(fit: Any) -> tuple[float, float]:
-    ci = _get(fit, "confidence_interval", "interval", "ci", default=None)
-    if ci is None:
-        return _get(fit, "ci_low", "low"), _get(fit, "ci_high", "high")
-    low = _get(ci, "low", default=None)
-    if low is None:
-        low, high = ci[0], ci[1]
-    else:
-        high = _get(ci, "high")
-    return float(low), float(high)
-
-
-def _fit_row(case: CaseSpec, method: str, curves: dict[int, tuple[np.ndarray, np.ndarray]], seed: int) -> dict[str, Any]:
-    """The compare-layer numbers of one row (empty with a note when a layer is missing)."""
+def _fit_row(
+    case: CaseSpec,
+    method: str,
+    curves: dict[int, tuple[np.ndarray, np.ndarray]],
+    seed: int,
+    rivals: tuple[str, ...],
+) -> dict[str, Any]:
+    """The compare-layer numbers of one row (with a note where a number cannot be given)."""
     out: dict[str, Any] = {}
     k_star = _information_exponent(case)
     out["k_star"] = k_star
     try:
         from theorylab.compare import fit_exponent_from_curves, verdict
-    except ImportError:
-        out["note"] = "theorylab.compare has no exponent fit yet: success curves stored, no slope"
+    except ImportError:  # pragma: no cover - the compare layer is part of the package
+        out["note"] = "theorylab.compare is not available: success curves stored, no slope"
         return out
     if len(curves) < 2:
         out["note"] = "fewer than two dimensions stored: no slope"
         return out
-    import inspect
-
-    kwargs: dict[str, Any] = {}
-    params = inspect.signature(fit_exponent_from_curves).parameters
-    for name in ("rng", "seed", "random_state"):
-        if name in params:
-            kwargs[name] = seed
-            break
-    if "min_points" in params:
-        kwargs["min_points"] = min(3, len(curves))
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = fit_exponent_from_curves(curves, **kwargs)
+            warnings.simplefilter("ignore")  # censored thresholds are reported through fit.excluded
+            fit = fit_exponent_from_curves(curves, rng=seed, min_points=min(3, len(curves)))
     except ValueError as exc:
         out["note"] = f"no slope: {exc}"
         return out
-    excluded = _get(fit, "excluded", default=())
-    excluded_note = ""
-    if excluded:
-        excluded_note = "; left out of the fit: " + ", ".join(f"d={d:g} ({why})" for d, why in excluded)
-    out["slope"] = float(_get(fit, "slope", "exponent"))
-    out["ci_low"], out["ci_high"] = _interval(fit)
-    out["theil_sen"] = float(_get(fit, "theil_sen", "theil_sen_slope"))
-    thresholds = _get(fit, "thresholds", default=None)
-    if thresholds is not None:
-        try:
-            out["thresholds"] = tuple(float(_get(t, "threshold", default=t)) for t in thresholds)
-        except (TypeError, ValueError):
-            pass
-    try:
-        from theorylab.symbolic.rates import RATES, predicted_rate
-    except ImportError:
-        out["note"] = "theorylab.symbolic.rates not available: no predicted exponent"
-        return out
-    if method not in RATES:
-        out["note"] = f"no rate registered for method {method!r}{excluded_note}"
+    out["thresholds"] = tuple(float(t.threshold) for t in fit.thresholds) if fit.thresholds else out.get("thresholds")
+    out["slope"] = float(fit.slope)
+    out["ci_low"], out["ci_high"] = (float(x) for x in fit.confidence_interval)
+    out["theil_sen"] = float(fit.theil_sen.slope)
+    notes = []
+    if fit.excluded:
+        notes.append("left out of the fit: " + ", ".join(f"d={d:g} ({why})" for d, why in fit.excluded))
+    rate_name = RATE_FOR_METHOD.get(method)
+    if rate_name is None:
+        out["note"] = "; ".join([f"no rate registered for method {method!r}", *notes])
         return out
     if k_star is None:
-        out["note"] = "information exponent unknown: no predicted exponent"
+        out["note"] = "; ".join(["information exponent unknown: no predicted exponent", *notes])
         return out
-    rate = predicted_rate(method, k_star, alpha=case.alpha, r=case.r)
+    try:
+        rate = _rate(rate_name, k_star, case)
+        competitors = [_rate(r, k_star, case) for r in rivals if r != rate_name]
+    except ValueError as exc:
+        out["note"] = "; ".join([f"no predicted rate: {exc}", *notes])
+        return out
+    v = verdict(fit, rate, competitors=competitors)
     out["predicted"] = float(rate.exponent)
-    d = sorted(curves)
-    out["predicted_local_slope"] = float(rate.local_slope(d[0], d[-1]))
-    v = verdict(fit, rate)
-    out["verdict"] = str(_get(v, "verdict", "label", default=v))
-    reason = _get(v, "reason", "explanation", "message", default="")
-    out["note"] = (str(reason) if reason else "") + excluded_note
+    out["predicted_local_slope"] = float(v.predicted_slope)
+    out["band_low"], out["band_high"] = float(v.band.low), float(v.band.high)
+    out["verdict"] = v.outcome
+    out["note"] = "; ".join([f"{v.outcome} with {v.rate}: {v.reason}", *notes])
     return out
 
 
@@ -231,6 +216,8 @@ def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None 
         raise TypeError(f"spec must be a SweepSpec, got {type(spec).__name__}")
     rows = []
     missing = 0
+    # the rates of the other methods of the sweep are the competitors a verdict must exclude
+    rivals = tuple(dict.fromkeys(RATE_FOR_METHOD[m] for c in spec.cases for m in c.methods if m in RATE_FOR_METHOD))
     for case in spec.cases:
         for method in case.methods:
             curves: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -252,7 +239,7 @@ def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None 
                 "thresholds": tuple(_NAN for _ in curves),
             }
             if curves:
-                base.update(_fit_row(case, method, curves, spec.seed))
+                base.update(_fit_row(case, method, curves, spec.seed, rivals))
             else:
                 base["note"] = "no stored results"
             rows.append(SummaryRow(**base))
@@ -264,37 +251,39 @@ def _fmt(x: float, spec: str = ".2f") -> str:
 
 
 def format_summary(summary: SweepSummary) -> str:
-    """The summary as a fixed-width text table, with notes underneath.
+    """The summary as a fixed-width text table, with the verdicts' reasons underneath.
+
+    ``predicted`` is the rate's exponent (logs excluded); ``accepted`` is the band of slopes the verdict
+    accepts over the row's d range (local slope, logs included, plus the polylog allowance).
 
     Examples
     --------
-    >>> row = SummaryRow("he2", "He2(z)", "pruned", 0.25, 0.0, 1, 2, (81, 256), (900.0, 1500.0), 0.6, 0.4, 0.8,
-    ...                  0.62, 0.5, 0.9, "consistent")
-    >>> print(format_summary(SweepSummary("demo", (row,), total_cells=2)))  # doctest: +NORMALIZE_WHITESPACE
+    >>> row = SummaryRow("he2", "He2(z)", "pruned", 0.25, 0.0, 1, 2, (81, 625), (900.0, 1500.0), slope=0.6,
+    ...                  ci_low=0.4, ci_high=0.8, theil_sen=0.62, predicted=0.5, predicted_local_slope=0.5,
+    ...                  band_low=0.5, band_high=0.87, verdict="consistent")
+    >>> print(format_summary(SweepSummary("demo", (row,), total_cells=2)))
     sweep demo: 2/2 cells stored
-    case  method  k*  alpha  q  d range   slope  interval      Theil-Sen  predicted (local)  verdict
-    he2   pruned  2   0.25   0  81-256    0.60   [0.40, 0.80]  0.62       0.50 (0.90)        consistent
+    case  method  k*  alpha  q  d        slope  95% interval  Theil-Sen  predicted  accepted      verdict
+    he2   pruned  2   0.25   0  81-625   0.60   [0.40, 0.80]  0.62       0.50       [0.50, 0.87]  consistent
     """
     if not isinstance(summary, SweepSummary):
         raise TypeError(f"summary must be a SweepSummary, got {type(summary).__name__}")
-    header = ["case", "method", "k*", "alpha", "q", "d range", "slope", "interval", "Theil-Sen", "predicted (local)", "verdict"]
+    header = ["case", "method", "k*", "alpha", "q", "d", "slope", "95% interval", "Theil-Sen", "predicted", "accepted", "verdict"]
     lines = [header]
     notes = []
     for row in summary.rows:
-        d_range = f"{row.d[0]}-{row.d[-1]}" if row.d else "-"
-        interval = "-" if not math.isfinite(row.ci_low) else f"[{row.ci_low:.2f}, {row.ci_high:.2f}]"
-        predicted = "-" if not math.isfinite(row.predicted) else f"{row.predicted:.2f} ({_fmt(row.predicted_local_slope)})"
         lines.append([
             row.label,
             row.method,
             "-" if row.k_star is None else str(row.k_star),
             f"{row.alpha:g}",
             f"{row.q:g}",
-            d_range,
+            f"{row.d[0]}-{row.d[-1]}" if row.d else "-",
             _fmt(row.slope),
-            interval,
+            "-" if not math.isfinite(row.ci_low) else f"[{row.ci_low:.2f}, {row.ci_high:.2f}]",
             _fmt(row.theil_sen),
-            predicted,
+            _fmt(row.predicted),
+            "-" if not math.isfinite(row.band_low) else f"[{row.band_low:.2f}, {row.band_high:.2f}]",
             row.verdict,
         ])
         if row.note:
