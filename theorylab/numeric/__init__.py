@@ -1,0 +1,66 @@
+"""Numeric layer: teachers and streams, symmetric ReLU students, Algorithm 1 (pruning), Algorithm 2 (training),
+baselines, metrics and the ``simulate`` entry point. NumPy only, vectorised over trials.
+
+>>> from theorylab.numeric import simulate
+>>> simulate("He2(z)", d=32, n=300, trials=2, checkpoints=[300]).success.shape
+(2, 1)
+"""
+
+from theorylab.numeric.metrics import (
+    METRICS,
+    SuccessCriterion,
+    alignment,
+    alignment_summary,
+    default_criterion,
+    excess_risk,
+    subspace_coverage,
+    support_recall,
+)
+from theorylab.numeric.pruning import (
+    STRATEGIES,
+    PruneResult,
+    default_c,
+    make_pruner,
+    prune,
+    prune_network,
+)
+from theorylab.numeric.simulate import METHODS, SimulationResult, checkpoint_grid, simulate
+from theorylab.numeric.students import Student, symmetric_init
+from theorylab.numeric.teachers import Teacher, derive_seed, make_teacher, stream_trials
+from theorylab.numeric.training import (
+    TrainedNetwork,
+    default_eta1,
+    default_M,
+    train_algorithm2,
+)
+
+__all__ = [
+    "METHODS",
+    "METRICS",
+    "STRATEGIES",
+    "PruneResult",
+    "SimulationResult",
+    "Student",
+    "SuccessCriterion",
+    "Teacher",
+    "TrainedNetwork",
+    "alignment",
+    "alignment_summary",
+    "checkpoint_grid",
+    "default_M",
+    "default_c",
+    "default_criterion",
+    "default_eta1",
+    "derive_seed",
+    "excess_risk",
+    "make_pruner",
+    "make_teacher",
+    "prune",
+    "prune_network",
+    "simulate",
+    "stream_trials",
+    "subspace_coverage",
+    "support_recall",
+    "symmetric_init",
+    "train_algorithm2",
+]
