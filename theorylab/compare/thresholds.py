@@ -279,8 +279,12 @@ def first_success(n: Any, success: Any, *, rule: str = "sustained") -> np.ndarra
 
 def _cdf_from_indices(first_idx: np.ndarray, K: int) -> np.ndarray:
     """F̂ at the checkpoints; ``first_idx`` has shape (..., trials)."""
-    counts = np.stack([np.count_nonzero(first_idx <= j, axis=-1) for j in range(K)], axis=-1)
-    return counts / first_idx.shape[-1]
+    idx = np.asarray(first_idx)
+    shape, T = idx.shape[:-1], idx.shape[-1]
+    rows = idx.reshape(-1, T)
+    flat = rows + (K + 1) * np.arange(rows.shape[0])[:, None]
+    hist = np.bincount(flat.ravel(), minlength=rows.shape[0] * (K + 1)).reshape(-1, K + 1)
+    return (np.cumsum(hist[:, :K], axis=1) / T).reshape(*shape, K)
 
 
 def _crossing_log(F: np.ndarray, logn: np.ndarray, level: float) -> np.ndarray:
