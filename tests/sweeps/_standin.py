@@ -21,7 +21,7 @@ def power_law_cell(kwargs: dict) -> dict:
     if delay:
         time.sleep(delay)
     d, trials, seed = kwargs["d"], kwargs["trials"], kwargs["seed"]
-    n = np.unique(np.round(np.geomspace(kwargs.get("n_min", 10), kwargs["n"], 16)).astype(np.int64))
+    n = np.unique(np.round(np.geomspace(kwargs.get("n_min", 10), kwargs["n"], 81)).astype(np.int64))
     beta = BETA.get(kwargs["method"], 1.0)
     xi = np.array([np.random.default_rng(s).standard_normal() for s in np.random.SeedSequence(seed).spawn(trials)])
     thresholds = 20.0 * d**beta * np.exp(0.3 * xi)
@@ -29,3 +29,13 @@ def power_law_cell(kwargs: dict) -> dict:
     alignment = 1.0 / (1.0 + thresholds[:, None] / n[None, :])
     config = {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in kwargs.items()}
     return {"n": n, "success": success, "metrics": {"alignment_median": alignment}, "config": config}
+
+
+def slow_simulate_cell(kwargs: dict) -> dict:
+    """The real :func:`theorylab.sweeps.simulate_cell`, after the same optional delay as the stand-in."""
+    from theorylab.sweeps import simulate_cell
+
+    delay = float(os.environ.get("THEORYLAB_STANDIN_SLEEP", "0"))
+    if delay:
+        time.sleep(delay)
+    return simulate_cell(kwargs)

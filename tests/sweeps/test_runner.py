@@ -16,8 +16,8 @@ from theorylab.sweeps import CaseSpec, ResultStore, SweepSpec, run_sweep
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from _standin import power_law_cell  # noqa: E402
-from _sweeps_fixtures import kill_spec  # noqa: E402
+from _standin import power_law_cell, slow_simulate_cell  # noqa: E402
+from _sweeps_fixtures import TINY, kill_spec  # noqa: E402
 
 
 def _same_results(spec: SweepSpec, a: Path, b: Path) -> None:
@@ -35,7 +35,7 @@ def _count(cells: Path) -> int:
 
 def _kill_and_resume(tmp_path: Path, mode: str, delay: float) -> None:
     spec = kill_spec(mode)
-    cell_function = power_law_cell if mode == "standin" else None
+    cell_function = power_law_cell if mode == "standin" else slow_simulate_cell
     total = len(spec.cells())
     killed_dir = tmp_path / "killed"
     env = dict(os.environ, THEORYLAB_STANDIN_SLEEP=str(delay))
@@ -70,55 +70,67 @@ def _kill_and_resume(tmp_path: Path, mode: str, delay: float) -> None:
     _same_results(spec, killed_dir, clean_dir)
 
 
-def test_sigkill_half_way_then_resume_is_bit_identical_standin(tmp_path):
-    _kill_and_resume(tmp_path, "standin", delay=0.3)
+def test_sigkill_half_way_then_resume_is_bit_identical(tmp_path):
+    """The real simulate at tiny sizes, each cell delayed 0.3 s so that the kill lands half-way."""
+    _kill_and_resume(tmp_path, "simulate", delay=0.3)
 
 
-def _equivalence_spec() -> SweepSpec:
+def _equivalence_spec(options=None) -> SweepSpec:
     return SweepSpec(
-        "equiv", 99, [CaseSpec("He2(z)", ["pruned", "dense"], [32, 64, 128], n_min=10, n_max=10**5, trials=5)]
+        "equiv",
+        99,
+        [CaseSpec("He2(z)", ["pruned", "dense"], [24, 32, 48], n_min=16, n_max=768, trials=3, options=options or {})],
     )
 
 
 def test_one_two_workers_and_dask_give_identical_results(tmp_path):
+    """The real simulate: one worker (two BLAS threads), two workers (one each), and a Dask LocalCluster."""
     distributed = pytest.importorskip("distributed")
-    spec = _equivalence_spec()
-    one = run_sweep(spec, store_dir=tmp_path / "one", workers=1, progress=False, cell_function=power_law_cell)
-    two = run_sweep(spec, store_dir=tmp_path / "two", workers=2, progress=False, cell_function=power_law_cell)
+    spec = _equivalence_spec(TINY)
+    one = run_sweep(spec, store_dir=tmp_path / "one", workers=1, progress=False)
+    two = run_sweep(spec, store_dir=tmp_path / "two", workers=2, progress=False)
     assert one.computed == two.computed == len(spec.cells())
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
-        run_sweep(
-            spec,
-            store_dir=tmp_path / "dask",
-            scheduler_address=cluster.scheduler_address,
-            progress=False,
-            cell_function=power_law_cell,
-        )
+        run_sweep(spec, store_dir=tmp_path / "dask", scheduler_address=cluster.scheduler_address, progress=False)
     _same_results(spec, tmp_path / "one", tmp_path / "two")
     _same_results(spec, tmp_path / "one", tmp_path / "dask")
+    # and the stored numbers are simulate's own for that seed
+    cell = spec.cells()[0]
+    from theorylab.numeric.simulate import simulate
+
+    direct = simulate(**cell.simulate_kwargs())
+    stored = ResultStore(tmp_path / "one").get(cell)
+    assert stored.success.tobytes() == direct.success.tobytes() and stored.n.tolist() == direct.n.tolist()
 
 
 def test_rerun_computes_only_missing_cells(tmp_path):
-    spec = _equivalence_spec()
-    small = SweepSpec("equiv", 99, [CaseSpec("He2(z)", ["pruned"], [32, 64], n_min=10, n_max=10**5, trials=5, label=spec.cases[0].label)])
+    def spec_with(methods, d_grid):
+        return SweepSpec("rerun", 99, [CaseSpec("He2(z)", methods, d_grid, n_min=10, n_max=10**5, trials=5, label="c")])
+
     with ThreadPoolExecutor(2) as pool:
-        first = run_sweep(small, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
-        second = run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+        first = run_sweep(spec_with(["pruned"], [32, 64]), store_dir=tmp_path, executor=pool, progress=False,
+                          cell_function=power_law_cell)
+        second = run_sweep(spec_with(["pruned", "dense"], [32, 64, 128]), store_dir=tmp_path, executor=pool,
+                           progress=False, cell_function=power_law_cell)
     assert (first.computed, second.computed, second.reused) == (2, 4, 2)
 
 
 def _failing_cell(kwargs):
-    if kwargs["d"] == 64:
+    if kwargs["d"] == 32:
         raise ValueError("width must be >= 1, got 0")
     return power_law_cell(kwargs)
 
 
 def test_a_failing_cell_is_named_and_finished_cells_are_kept(tmp_path):
     spec = _equivalence_spec()
-    with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match=r"cell .* / d=64: width must be >= 1"):
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match=r"cell .* / d=32: width must be >= 1"):
         run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=_failing_cell)
+    # cells run most expensive first (pruned d=48 before pruned d=32): the finished one stays stored
+    kept = [c for c in spec.cells() if ResultStore(tmp_path).get(c) is not None]
+    assert any(c.method == "pruned" and c.d == 48 for c in kept)
+    assert not any(c.d == 32 and c.method == "pruned" for c in kept)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._validation import check_int
 from theorylab.sweeps.spec import CaseSpec, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
@@ -140,6 +141,7 @@ def _fit_row(
     curves: dict[int, tuple[np.ndarray, np.ndarray]],
     seed: int,
     rivals: tuple[str, ...],
+    fit_options: dict[str, Any],
 ) -> dict[str, Any]:
     """The compare-layer numbers of one row (with a note where a number cannot be given)."""
     out: dict[str, Any] = {}
@@ -156,7 +158,7 @@ def _fit_row(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # censored thresholds are reported through fit.excluded
-            fit = fit_exponent_from_curves(curves, rng=seed, min_points=min(3, len(curves)))
+            fit = fit_exponent_from_curves(curves, rng=seed, min_points=min(3, len(curves)), **fit_options)
     except ValueError as exc:
         out["note"] = f"no slope: {exc}"
         return out
@@ -189,7 +191,12 @@ def _fit_row(
     return out
 
 
-def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None = None) -> SweepSummary:
+def summarize_sweep(
+    spec: SweepSpec | None = None,
+    store_dir: str | Path | None = None,
+    *,
+    n_resamples: int | None = None,
+) -> SweepSummary:
     """Summarise the stored results of a sweep, one row per (case, method).
 
     Parameters
@@ -198,6 +205,8 @@ def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None 
         Default: the specification recorded in ``store_dir/sweep.json``.
     store_dir : str or Path
         The sweep's result directory.
+    n_resamples : int, optional
+        Bootstrap resamples of the exponent fit (default: the compare layer's).
 
     Returns
     -------
@@ -214,6 +223,7 @@ def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None 
         spec = store.load_spec()
     if not isinstance(spec, SweepSpec):
         raise TypeError(f"spec must be a SweepSpec, got {type(spec).__name__}")
+    fit_options = {} if n_resamples is None else {"n_resamples": check_int(n_resamples, "n_resamples", minimum=1)}
     rows = []
     missing = 0
     # the rates of the other methods of the sweep are the competitors a verdict must exclude
@@ -239,7 +249,7 @@ def summarize_sweep(spec: SweepSpec | None = None, store_dir: str | Path | None 
                 "thresholds": tuple(_NAN for _ in curves),
             }
             if curves:
-                base.update(_fit_row(case, method, curves, spec.seed, rivals))
+                base.update(_fit_row(case, method, curves, spec.seed, rivals, fit_options))
             else:
                 base["note"] = "no stored results"
             rows.append(SummaryRow(**base))

@@ -1,0 +1,110 @@
+"""Summaries (fits and verdicts wired in) and the ``theorylab sweep`` / ``theorylab compare`` commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from theorylab.cli import main
+from theorylab.sweeps import CaseSpec, SweepSpec, run_sweep, summarize_sweep
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _standin import BETA, power_law_cell  # noqa: E402
+
+#: The stand-in's thresholds are n_t = 20 d^β e^{0.3 ξ}: the true exponents are known from outside the code.
+TRUE_PRUNED, TRUE_DENSE = BETA["pruned"], 1.0
+
+
+def _power_law_sweep(tmp_path: Path) -> SweepSpec:
+    """d over a factor 64 and 32 trials: the slope's standard error is about 0.3 / sqrt(32) / sd(log d) with
+    sd(log d) ≈ 1.5 (7 points over log 64 = 4.2), i.e. ≈ 0.035, so a 95% interval has half-width ≈ 0.07, well
+    under the verdict's 0.25, and the known exponents 0.5 and 1.0 lie far apart on that scale."""
+    d_grid = [64, 128, 256, 512, 1024, 2048, 4096]
+    spec = SweepSpec(
+        "powerlaw",
+        3,
+        [
+            CaseSpec("He2(z)", ["pruned"], d_grid, n_min=10, n_max=10**6, trials=32, label="sparse"),
+            CaseSpec("He2(z)", ["dense"], d_grid, n_min=10, n_max=10**6, trials=32, label="rotation"),
+        ],
+    )
+    with ThreadPoolExecutor(2) as pool:
+        run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+    return spec
+
+
+def test_summary_recovers_known_exponents_and_judges_them(tmp_path):
+    spec = _power_law_sweep(tmp_path)
+    summary = summarize_sweep(spec, tmp_path, n_resamples=999)
+    rows = {row.method: row for row in summary.rows}
+    assert summary.missing_cells == 0 and summary.total_cells == 14
+    for method, truth in (("pruned", TRUE_PRUNED), ("dense", TRUE_DENSE)):
+        row = rows[method]
+        assert row.d == (64, 128, 256, 512, 1024, 2048, 4096) and row.k_star == 2
+        assert row.ci_low < truth < row.ci_high, (method, row)
+        assert row.ci_high - row.ci_low < 0.5
+        assert abs(row.theil_sen - truth) < 0.15
+    # He2 has k* = 2: pruned predicts alpha k* = 0.5, dense predicts k* = 2
+    assert rows["pruned"].predicted == pytest.approx(0.5) and rows["dense"].predicted == pytest.approx(2.0)
+    # the stand-in's pruned students follow d^0.5: consistent; its dense ones follow d^1, not d^2: inconsistent
+    assert rows["pruned"].verdict == "consistent"
+    assert rows["dense"].verdict == "inconsistent"
+    assert "below" in rows["dense"].note
+    text = str(summary)
+    assert "consistent" in text and "inconsistent" in text and "sparse" in text
+
+
+def test_summary_of_a_partial_sweep_says_what_is_missing(tmp_path):
+    spec = SweepSpec("partial", 1, [CaseSpec("He2(z)", ["pruned"], [64, 128, 256], n_min=10, n_max=10**5, trials=8)])
+    small = SweepSpec("partial", 1, [CaseSpec("He2(z)", ["pruned"], [64], n_min=10, n_max=10**5, trials=8,
+                                              label=spec.cases[0].label)])
+    with ThreadPoolExecutor(1) as pool:
+        run_sweep(small, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+    summary = summarize_sweep(spec, tmp_path)
+    (row,) = summary.rows
+    assert summary.missing_cells == 2 and row.verdict == "n/a" and "fewer than two dimensions" in row.note
+    assert "1/3 cells stored" in str(summary)
+
+
+def test_compare_command_reads_the_stored_spec(tmp_path, capsys):
+    _power_law_sweep(tmp_path)
+    assert main(["compare", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sweep powerlaw: 14/14 cells stored")
+    assert main(["compare", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {row["method"] for row in data["rows"]} == {"pruned", "dense"}
+
+
+def test_sweep_command_bad_input_is_one_line_exit_2(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nseed = 1\n[[cases]]\nlink = "He2(z)"\nmethods = ["pruned"]\n'
+                    "d_grid = [81]\nn_min = 10\nn_max = 100\ntrails = 3\n")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "theorylab sweep: error: cases[0].trails: unknown key (did you mean 'trials'?)"
+    assert main(["sweep", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml" in capsys.readouterr().err
+    assert main(["compare", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_sweep_command_runs_the_real_simulate_and_resumes(tmp_path, capsys):
+    """End to end at tiny sizes: the first run computes every cell, the second none, both print the table."""
+    path = tmp_path / "tiny.toml"
+    path.write_text(
+        'name = "tiny"\nseed = 5\n[[cases]]\nlink = "He2(z)"\nmethods = ["pruned", "dense"]\n'
+        "d_grid = [16, 24, 32]\nn_min = 16\nn_max = 512\ntrials = 3\n[cases.options]\nwidth = 4\nk_star = 2\n"
+    )
+    out_dir = tmp_path / "out"
+    args = ["sweep", str(path), "--out", str(out_dir), "--workers", "2", "--no-progress"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "6 cells computed, 0 reused" in captured.err
+    assert captured.out.startswith("sweep tiny: 6/6 cells stored")
+    assert main(args) == 0
+    assert "0 cells computed, 6 reused" in capsys.readouterr().err
