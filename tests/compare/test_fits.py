@@ -168,3 +168,10 @@ def test_fit_from_curves_validation():
         fit_exponent_from_curves(bad, n_resamples=9, rng=0)
     with pytest.raises(ValueError, match="unknown method"):
         fit_exponent_from_curves(_step_curves(1.0), method="probit")
+
+
+def test_progress_bar_and_two_points(capsys):
+    curves = dict(list(_step_curves(1.0).items())[:2])
+    fit = fit_exponent_from_curves(curves, n_resamples=9, rng=0, min_points=2, progress=True)
+    assert fit.slope == pytest.approx(1.0, abs=1e-12)
+    assert "thresholds" in capsys.readouterr().err  # the tqdm bar over the dimensions
