@@ -53,6 +53,8 @@ _EXPORTS: dict[str, str] = {
     "fit_exponent": "theorylab.compare.fits",
     "fit_exponent_from_curves": "theorylab.compare.fits",
     "verdict": "theorylab.compare.verdicts",
+    "separable": "theorylab.compare.verdicts",
+    "refine_grid": "theorylab.compare.thresholds",
     # sweeps and the reproduction
     "SweepSpec": "theorylab.sweeps.spec",
     "CaseSpec": "theorylab.sweeps.spec",
