@@ -307,8 +307,20 @@ def _block_job(
     y_out: np.ndarray,
     f_out: np.ndarray | None,
     augment: bool,
+    cache: dict | None = None,
+    key: Any = None,
 ) -> None:
-    """Generate block ``block`` and write its rows ``lo:hi`` (block-relative) into the output slices."""
+    """Generate block ``block`` and write its rows ``lo:hi`` (block-relative) into the output slices.
+
+    A block split between two chunks is kept in ``cache[key]`` so that the next chunk does not regenerate it.
+    """
+    d = teacher.d
+    dt = X_out.dtype
+    full = lo == 0 and hi == BLOCK_ROWS and not augment
+    if not full and cache is not None and key in cache:
+        X, yx, fx, z = cache[key]
+        _write(X, yx, fx, z, lo, hi, X_out, y_out, f_out, d)
+        return
     gen = np.random.Generator(
         np.random.PCG64(
             np.random.SeedSequence(
@@ -316,9 +328,6 @@ def _block_job(
             )
         )
     )
-    d = teacher.d
-    dt = X_out.dtype
-    full = lo == 0 and hi == BLOCK_ROWS and not augment
     if full:
         X = X_out
         gen.standard_normal(out=X, dtype=dt)
@@ -330,12 +339,21 @@ def _block_job(
         yx = fx + dt.type(teacher.noise_std) * eps
     else:
         yx = fx
-    if augment:
-        z = gen.standard_normal(BLOCK_ROWS, dtype=dt)
-    if not full:
-        X_out[:, :d] = X[lo:hi]
-        if augment:
-            X_out[:, d] = z[lo:hi]
+    z = gen.standard_normal(BLOCK_ROWS, dtype=dt) if augment else None
+    if full:
+        y_out[:] = yx
+        if f_out is not None:
+            f_out[:] = fx
+        return
+    if cache is not None and hi < BLOCK_ROWS:
+        cache[key] = (X, yx, fx, z)
+    _write(X, yx, fx, z, lo, hi, X_out, y_out, f_out, d)
+
+
+def _write(X: Any, yx: Any, fx: Any, z: Any, lo: int, hi: int, X_out: Any, y_out: Any, f_out: Any, d: int) -> None:
+    X_out[:, :d] = X[lo:hi]
+    if z is not None:
+        X_out[:, d] = z[lo:hi]
     y_out[:] = yx[lo:hi]
     if f_out is not None:
         f_out[:] = fx[lo:hi]
@@ -411,7 +429,11 @@ def stream_trials(
     T = len(teachers)
     pool = _pool(workers) if workers > 1 else None
 
+    cache: dict = {}
+
     def submit(s: int, e: int) -> tuple[tuple[np.ndarray, ...], list]:
+        for key in [k for k in cache if k[1] < s // BLOCK_ROWS]:
+            del cache[key]
         X = np.empty((T, e - s, D), dtype=dt)
         y = np.empty((T, e - s), dtype=dt)
         f = np.empty((T, e - s), dtype=dt) if clean else None
@@ -423,7 +445,7 @@ def stream_trials(
                 r0, r1 = b0 + lo - s, b0 + hi - s
                 args = (
                     teachers[t], seeds[t], b, lo, hi, X[t, r0:r1], y[t, r0:r1],
-                    None if f is None else f[t, r0:r1], augment,
+                    None if f is None else f[t, r0:r1], augment, cache, (t, b),
                 )
                 jobs.append(pool.submit(_block_job, *args) if pool is not None else args)
         out = (X, y) if f is None else (X, y, f)
