@@ -159,3 +159,46 @@ def test_equivalent_links_share_the_configuration():
     a = SweepSpec("x", 0, [CaseSpec("He2(z)", ["pruned"], [81], n_min=10, n_max=100)]).cells()[0]
     b = SweepSpec("x", 0, [CaseSpec("z**2 - 1", ["pruned"], [81], n_min=10, n_max=100)]).cells()[0]
     assert a.config == b.config and a.seed == b.seed
+
+
+def test_per_d_n_ranges_follow_the_grid_as_written():
+    case = CaseSpec("He2(z)", ["dense"], [256, 64, 128], n_min=100, n_max=[40_000, 3_000, 9_000])
+    assert case.d_grid == (64, 128, 256)
+    assert [case.n_range(d) for d in case.d_grid] == [(100, 3_000), (100, 9_000), (100, 40_000)]
+    cells = SweepSpec("x", 0, [case]).cells()
+    assert [(c.config["n_max"], c.simulate_kwargs()["n"]) for c in cells] == [(3_000, 3_000), (9_000, 9_000), (40_000, 40_000)]
+    # a per-d list that gives every d the same value is the same cell as the scalar form
+    same = CaseSpec("He2(z)", ["dense"], [64], n_min=[100], n_max=3_000)
+    assert SweepSpec("x", 0, [same]).cells()[0].config == cells[0].config
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"n_max": [10, 20]}, r"^cases\[0\]\.n_max: a list needs one entry per dimension of d_grid \(3\), got 2$"),
+        ({"n_min": [10, 10, 500], "n_max": 100}, r"^cases\[0\]\.n_min: the n range is upside down at d = 256"),
+        ({"d_grid": [81, 81, 256]}, r"^cases\[0\]\.d_grid: the dimension 81 is listed twice$"),
+        ({"criterion": "acuracy"}, r"^cases\[0\]\.criterion: unknown metric 'acuracy'"),
+        ({"threshold": 1.5}, r"^cases\[0\]\.threshold: "),
+    ],
+)
+def test_more_bad_input(kw, match):
+    base = {"d_grid": [81, 128, 256]}
+    base.update(kw)
+    with pytest.raises(ValueError, match=match):
+        sweep_from_dict(_sweep(**base))
+
+
+def test_options_must_be_simulate_arguments():
+    with pytest.raises(ValueError, match=r"^cases\[0\]\.options\.widht: not an argument of simulate \(did you mean 'width'\?\)$"):
+        sweep_from_dict(_sweep(options={"widht": 8}))
+
+
+def test_criterion_becomes_a_success_criterion():
+    from theorylab.numeric.metrics import SuccessCriterion
+
+    case = CaseSpec("He2(z)", ["pruned"], [81], n_min=10, n_max=100, criterion="alignment_max", threshold=0.6)
+    kwargs = SweepSpec("x", 0, [case]).cells()[0].simulate_kwargs()
+    assert kwargs["criterion"] == SuccessCriterion("alignment", 0.6, "max")
+    plain = SweepSpec("x", 0, [CaseSpec("He2(z)", ["pruned"], [81], n_min=10, n_max=100)]).cells()[0]
+    assert "criterion" not in plain.simulate_kwargs()

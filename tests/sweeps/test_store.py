@@ -59,7 +59,7 @@ def test_round_trip_is_bit_exact_and_pickle_free(tmp_path):
     # a plain NPZ of plain arrays: numpy reads it with pickles forbidden, no object dtype anywhere
     with np.load(path, allow_pickle=False) as z:
         assert {z[name].dtype.kind for name in z.files} <= {"i", "b", "f", "U"}
-        assert set(z.files) == {"n", "success", "metric.alignment_median", "cell", "config", "checksum"}
+        assert set(z.files) == {"n", "success", "metric.alignment_median", "cell", "config", "meta", "checksum"}
     # no temporary file is left behind
     assert [p.name for p in store.cell_dir.iterdir()] == [path.name]
 

@@ -81,22 +81,30 @@ def _limit_blas_threads(threads: int | None) -> None:
     threadpool_limits(limits=threads)
 
 
-def _execute(cell_function: Callable[[dict[str, Any]], Any], kwargs: dict[str, Any], threads: int | None) -> Any:
-    """What a worker runs: optionally cap threads, then the cell function."""
+def _execute(
+    cell_function: Callable[[dict[str, Any]], Any], kwargs: dict[str, Any], threads: int | None
+) -> tuple[Any, float]:
+    """What a worker runs: optionally cap threads, then the cell function; returns (result, seconds)."""
     if threads is not None:
         _limit_blas_threads(threads)
-    return cell_function(kwargs)
+    start = time.perf_counter()
+    raw = cell_function(kwargs)
+    return raw, time.perf_counter() - start
 
 
-def _as_cell_result(raw: Any, cell: Cell) -> CellResult:
+def _as_cell_result(raw: Any, cell: Cell, elapsed: float) -> CellResult:
+    meta = {"elapsed_s": round(elapsed, 3)}
     if isinstance(raw, dict):
         missing = [k for k in ("n", "success") if k not in raw]
         if missing:
             raise TypeError(f"cell_function must return n and success; {missing} missing")
         return CellResult.from_arrays(
-            n=raw["n"], success=raw["success"], metrics=raw.get("metrics"), config=raw.get("config"), cell=cell.config
+            n=raw["n"], success=raw["success"], metrics=raw.get("metrics"), config=raw.get("config"),
+            cell=cell.config, meta=meta,
         )
-    return CellResult.from_simulation(raw, cell.config)
+    return CellResult.from_arrays(
+        n=raw.n, success=raw.success, metrics=raw.metrics, config=raw.config, cell=cell.config, meta=meta
+    )
 
 
 def _cost(cell: Cell) -> float:
@@ -233,7 +241,7 @@ def run_sweep(
         for future in as_completed(futures):
             cell = futures[future]
             try:
-                raw = future.result()
+                raw, elapsed = future.result()
             except (ValueError, TypeError) as exc:
                 for other in futures:
                     other.cancel()
@@ -242,7 +250,7 @@ def run_sweep(
                 for other in futures:
                     other.cancel()
                 raise RuntimeError(f"cell {cell} failed: {type(exc).__name__}: {exc}") from exc
-            store.put(cell, _as_cell_result(raw, cell))
+            store.put(cell, _as_cell_result(raw, cell, elapsed))
             computed += 1
             if bar is not None:
                 bar.set_postfix_str(f"{cell.method} d={cell.d}", refresh=False)

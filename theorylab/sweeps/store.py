@@ -10,9 +10,10 @@ Layout of a store directory::
 
 A cell file is an ordinary NPZ archive of plain arrays (no object arrays, so ``numpy.load`` with
 ``allow_pickle=False`` reads it): ``n`` (int64), ``success`` (bool, trials x checkpoints), one
-``metric.<name>`` float array per metric, and three JSON texts stored as 0-d unicode arrays:
-``cell`` (the cell configuration), ``config`` (what ``simulate`` reports) and ``checksum``, the SHA-256 of
-all the other arrays' names, dtypes, shapes and bytes. Files are written atomically (a temporary file in
+``metric.<name>`` float array per metric, and four JSON texts stored as 0-d unicode arrays:
+``cell`` (the cell configuration), ``config`` (what ``simulate`` reports), ``meta`` (the seconds the cell
+took, which do not determine the numbers) and ``checksum``, the SHA-256 of all the other arrays' names,
+dtypes, shapes and bytes. Files are written atomically (a temporary file in
 the same directory, flushed and fsync'ed, then ``os.replace``), so a killed run leaves either the complete
 file or none. On reading, a file that cannot be opened, lacks an array or fails its checksum is reported with
 a :class:`CorruptResultWarning` and treated as missing, so it is recomputed, never silently used.
@@ -87,6 +88,9 @@ class CellResult:
         The configuration ``simulate`` reported.
     cell : dict
         The sweep's cell configuration (what the key hashes).
+    meta : dict
+        Facts about the computation that do not determine the numbers (``elapsed_s``: seconds the cell took in
+        its worker); not part of :meth:`equals`.
     """
 
     n: np.ndarray
@@ -94,6 +98,7 @@ class CellResult:
     metrics: dict[str, np.ndarray] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
     cell: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_simulation(cls, result: Any, cell: Mapping[str, Any]) -> CellResult:
@@ -111,6 +116,7 @@ class CellResult:
         metrics: Mapping[str, Any] | None = None,
         config: Mapping[str, Any] | None = None,
         cell: Mapping[str, Any] | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> CellResult:
         """Check shapes and types and build a :class:`CellResult`.
 
@@ -139,20 +145,23 @@ class CellResult:
             out_metrics[name] = arr
         config_d = json.loads(canonical_json(dict(config or {})))
         cell_d = json.loads(canonical_json(dict(cell or {})))
-        return cls(n=n_arr, success=s_arr, metrics=out_metrics, config=config_d, cell=cell_d)
+        meta_d = json.loads(canonical_json(dict(meta or {})))
+        return cls(n=n_arr, success=s_arr, metrics=out_metrics, config=config_d, cell=cell_d, meta=meta_d)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The arrays written to the NPZ file, the checksum excepted."""
+    def arrays(self, *, meta: bool = True) -> dict[str, np.ndarray]:
+        """The arrays written to the NPZ file, the checksum excepted (and ``meta`` when False)."""
         out: dict[str, np.ndarray] = {"n": self.n, "success": self.success}
         for name, value in self.metrics.items():
             out[_METRIC_PREFIX + name] = value
         out["cell"] = np.array(canonical_json(self.cell))
         out["config"] = np.array(canonical_json(self.config))
+        if meta:
+            out["meta"] = np.array(canonical_json(self.meta))
         return out
 
     def equals(self, other: CellResult) -> bool:
-        """Bit-for-bit equality of every array and configuration."""
-        a, b = self.arrays(), other.arrays()
+        """Bit-for-bit equality of every array and configuration (``meta`` aside)."""
+        a, b = self.arrays(meta=False), other.arrays(meta=False)
         if a.keys() != b.keys():
             return False
         return all(a[k].dtype == b[k].dtype and a[k].shape == b[k].shape and a[k].tobytes() == b[k].tobytes() for k in a)
@@ -262,7 +271,8 @@ class ResultStore:
             raise ValueError("result: its cell configuration differs from the cell it is stored under")
         if not result.cell:
             result = CellResult.from_arrays(
-                n=result.n, success=result.success, metrics=result.metrics, config=result.config, cell=cell.config
+                n=result.n, success=result.success, metrics=result.metrics, config=result.config, cell=cell.config,
+                meta=result.meta,
             )
         arrays = result.arrays()
         arrays["checksum"] = np.array(_checksum(arrays))
@@ -294,6 +304,7 @@ class ResultStore:
                 metrics=metrics,
                 config=json.loads(str(arrays["config"])),
                 cell=json.loads(str(arrays["cell"])),
+                meta=json.loads(str(arrays["meta"])) if "meta" in arrays else None,
             )
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{path.name}: malformed cell file ({exc})") from None
@@ -359,8 +370,8 @@ def load_results(directory: str | Path, *, metrics: bool = True) -> Any:
     """All stored results of a sweep directory as a long pandas DataFrame.
 
     One row per (cell, trial, checkpoint) with columns ``link, r, q, alpha, method, d, n_min, n_max,
-    trials, criterion, threshold, sweep_seed, key, trial, n, success`` and one column per metric
-    (when ``metrics``). Corrupt files are skipped with a :class:`CorruptResultWarning`.
+    trials, criterion, threshold, sweep_seed, key, elapsed_s, trial, n, success`` and one column per metric
+    (when ``metrics``); ``elapsed_s`` is the seconds the whole cell took. Corrupt files are skipped with a :class:`CorruptResultWarning`.
 
     Examples
     --------
@@ -388,6 +399,7 @@ def load_results(directory: str | Path, *, metrics: bool = True) -> Any:
             for name, value in result.metrics.items():
                 data[name] = value.ravel()
         frame = pd.DataFrame(data)
+        frame.insert(0, "elapsed_s", result.meta.get("elapsed_s", np.nan))
         for name, value in result.cell.items():
             if name != "options":
                 frame.insert(0, name, [value] * len(frame))
