@@ -38,6 +38,7 @@ ValueError: link: unknown name '__import__' (allowed functions: He<k>, abs, cos,
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -390,7 +391,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
 _UNARY_NUMPY[sympy.erf] = _erf
 
 
+@functools.lru_cache(maxsize=256)
 def _compile(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> Callable[[list[np.ndarray]], Any]:
+    """Compile once per (expression, variables); later calls reuse the closure tree."""
     index = {v: i for i, v in enumerate(variables)}
 
     def build(e: sympy.Expr) -> Callable[[list[np.ndarray]], Any]:
