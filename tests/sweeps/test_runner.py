@@ -152,3 +152,19 @@ def test_bad_arguments_are_named(tmp_path, kwargs, error, match):
 def test_spec_type_is_checked(tmp_path):
     with pytest.raises(TypeError, match="spec must be"):
         run_sweep(42, store_dir=tmp_path)
+
+
+def test_progress_bar_counts_cells(tmp_path, capsys):
+    spec = SweepSpec("bar", 1, [CaseSpec("He2(z)", ["pruned"], [32, 64, 128], n_min=10, n_max=10**4, trials=2)])
+    with ThreadPoolExecutor(1) as pool:
+        run_sweep(spec, store_dir=tmp_path, executor=pool, progress=True, cell_function=power_law_cell)
+    err = capsys.readouterr().err
+    assert "3/3" in err and "cell" in err and "bar" in err
+
+
+def test_elapsed_seconds_are_kept_outside_the_numbers(tmp_path):
+    spec = SweepSpec("meta", 1, [CaseSpec("He2(z)", ["pruned"], [32], n_min=10, n_max=10**4, trials=2)])
+    with ThreadPoolExecutor(1) as pool:
+        run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
+    stored = ResultStore(tmp_path).get(spec.cells()[0])
+    assert stored.meta["elapsed_s"] >= 0.0

@@ -595,7 +595,7 @@ def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and validate a TOML sweep file.
+    r"""Read and validate a TOML sweep file.
 
     Raises
     ------
@@ -603,6 +603,17 @@ def load_sweep(path: str | Path) -> SweepSpec:
         When the file does not exist.
     ValueError
         For TOML syntax errors and for every invalid field (one line naming it).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "s.toml"
+    ...     _ = path.write_text('name = "s"\nseed = 1\n[[cases]]\nlink = "He2(z)"\nmethods = ["pruned"]\n'
+    ...                         'd_grid = [81, 256]\nn_min = 100\nn_max = 4000\n')
+    ...     spec = load_sweep(path)
+    >>> spec.cases[0].d_grid, len(spec.cells())
+    ((81, 256), 2)
     """
     try:
         import tomllib
