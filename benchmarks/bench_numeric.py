@@ -51,7 +51,7 @@ def bench_kernel(d: int, dtype: str, n: int, reps: int) -> tuple[float, float, f
     tk, tm, ts = [], [], []
     for _ in range(reps):
         tk.append(best(lambda: pr.update(X, y), 1))
-        tm.append(best(lambda: [X.T @ A for _ in range(m)], 1))
+        tm.append(best(lambda: [A.T @ X for _ in range(m)], 1))  # the kernel's products, without the rest
         ts.append(best(lambda: S @ S, 1))
     return flops / min(tk) / 1e9, flops / min(tm) / 1e9, 2 * 1024**3 / min(ts) / 1e9
 
@@ -109,17 +109,17 @@ def bench_pipeline(d: int, n: int, trials: int, reps: int) -> tuple[float, float
     return max(rates), max(raws)
 
 
-def bench_batching(d: int, n: int, trials: int) -> tuple[float, float, float]:
+def bench_batching(d: int, n: int, trials: int, method: str) -> tuple[float, float, float]:
     from theorylab.numeric.pruning import prune_network
     from theorylab.numeric.simulate import simulate
     from theorylab.numeric.teachers import Teacher, derive_seed, stream_trials
     from theorylab.numeric.training import train_algorithm2
     from theorylab.symbolic.sparsity import sparse_directions
 
-    kw = dict(d=d, n=n, alpha=0.25, n_min=64, seed=0)
+    kw = dict(d=d, n=n, alpha=0.25, n_min=64, seed=0, method=method)
     simulate("He2(z)", trials=1, **kw)  # warm-up (imports, thread pool)
     t_batched = best(lambda: simulate("He2(z)", trials=trials, **kw), 1)
-    t_loop = best(lambda: [simulate("He2(z)", trials=1, seed=0, d=d, n=n, alpha=0.25, n_min=64) for _ in range(trials)], 1)
+    t_loop = best(lambda: [simulate("He2(z)", trials=1, **kw) for _ in range(trials)], 1)
     res = simulate("He2(z)", trials=1, **kw)
     cps, M, eta1 = res.n, res.config["M"], res.config["eta1"]
 
@@ -129,8 +129,11 @@ def bench_batching(d: int, n: int, trials: int) -> tuple[float, float, float]:
             X, y = next(stream_trials([Teacher("He2(z)", V)], [derive_seed(0, t, 2)], n, n, augment=True))
             X, y = X[0], y[0]
             for nk in cps:
-                J = prune_network(X[:nk, :d], y[:nk], m=8, M=M, rng=np.random.default_rng(derive_seed(0, t, 1)),
-                                  x_aug=X[:nk, d]).J
+                if method == "dense":
+                    J = np.arange(d)
+                else:
+                    J = prune_network(X[:nk, :d], y[:nk], m=8, M=M, rng=np.random.default_rng(derive_seed(0, t, 1)),
+                                      x_aug=X[:nk, d]).J
                 train_algorithm2(X[:nk, :d], y[:nk], J=J, m=8, eta1=eta1, rng=np.random.default_rng(derive_seed(0, t, 3)))
 
     t_plain = best(plain, 1)
@@ -147,7 +150,8 @@ def bench_memory(d: int, ns: list[int], trials: int, method: str) -> list[float]
         cps = np.unique(np.geomspace(64, n, 12).astype(np.int64))
         cps[-1] = n
         tracemalloc.start()
-        simulate("He2(z)", d=d, n=n, trials=trials, method=method, alpha=0.25, checkpoints=cps, compute_risk=True)
+        simulate("He2(z)", d=d, n=n, trials=trials, method=method, alpha=0.25, checkpoints=cps, compute_risk=True,
+                 chunk_size=4096)
         peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
         tracemalloc.stop()
     return peaks
@@ -175,13 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  pipeline {rate / 1e6:8.1f} M sample-coords/s   raw Gaussian on all cores {raw / 1e6:8.1f} M/s   "
           f"ratio {rate / raw:.2f}")
 
-    print("\n(c) batched trials (simulate, pruned, d = 64, n = 4096, 16 trials)")
-    tb, tl, tp = bench_batching(64, 2048 if quick else 4096, 16)
-    print(f"  simulate(trials=16) {tb:6.2f} s | 16 x simulate(trials=1) {tl:6.2f} s (x{tl / tb:.1f}) | "
-          f"plain per-trial, per-checkpoint loop {tp:6.2f} s (x{tp / tb:.1f})")
+    print("\n(c) batched trials (simulate, d = 64, n = 4096, 16 trials)")
+    for method in ("pruned", "dense"):
+        tb, tl, tp = bench_batching(64, 2048 if quick else 4096, 16, method)
+        print(f"  {method:>6}: simulate(trials=16) {tb:6.2f} s | 16 x simulate(trials=1) {tl:6.2f} s (x{tl / tb:.1f}) | "
+              f"plain per-trial, per-checkpoint loop {tp:6.2f} s (x{tp / tb:.1f})")
 
-    print("\n(d) peak traced memory of simulate (d = 128, 4 trials, with the risk pass)")
-    ns = [4096, 16384] if quick else [8192, 65536]
+    print("\n(d) peak traced memory of simulate (d = 128, 4 trials, 12 checkpoints, chunk 4096, with the risk pass)")
+    ns = [8192, 32768] if quick else [16384, 131072]
     for method in ("pruned", "dense"):
         peaks = bench_memory(128, ns, 4, method)
         print(f"  {method:>6}: " + ", ".join(f"n = {n_:>6}: {pk:7.1f} MiB" for n_, pk in zip(ns, peaks, strict=True)))

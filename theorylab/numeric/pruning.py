@@ -208,13 +208,20 @@ class PaperPruner:
         if n == 0:
             return
         T = self.directions(X)
-        A = np.empty((n, 2 * D), dtype=self.dtype)
         yc = y[:, None]
-        for j in range(self.m):
-            b = self.dtype.type(self.b_half[j])
-            np.multiply(T > -b, yc, out=A[:, :D])  # y ϕ'(t + b)
-            np.multiply(T < b, yc, out=A[:, D:])  # y ϕ'(-t + b)
-            self.Gt[j] += A.T @ X
+        # neurons are processed in groups so that one product [A_j1 | A_j2 | ...]ᵀ X is large enough for BLAS
+        # to run near its peak while the temporary stays around 2^21 numbers
+        group = int(max(1, min(self.m, (1 << 21) // (n * 2 * D))))
+        A = np.empty((n, group, 2 * D), dtype=self.dtype)
+        for j0 in range(0, self.m, group):
+            js = range(j0, min(self.m, j0 + group))
+            for g, j in enumerate(js):
+                b = self.dtype.type(self.b_half[j])
+                np.multiply(T > -b, yc, out=A[:, g, :D])  # y ϕ'(t + b)
+                np.multiply(T < b, yc, out=A[:, g, D:])  # y ϕ'(-t + b)
+            k = len(js)
+            prod = A[:, :k].reshape(n, k * 2 * D).T @ X  # (k·2D, D)
+            self.Gt[j0 : j0 + k] += prod.reshape(k, 2 * D, D)
         self.n += n
 
     @property

@@ -395,7 +395,7 @@ def simulate(
         eta1 = default_eta1(d if strategy == "none" else M, k, r, eta_scale)
     config["eta1"] = eta1
     chunk = _auto_chunk(trials, d) if chunk_size is None else chunk_size
-    chunk1 = _auto_chunk(1, d + 1) if chunk_size is None else chunk_size
+    chunk1 = _auto_chunk(4, d + 1) if chunk_size is None else chunk_size  # ~2^20 numbers: the pruning temporaries are 2-3x X
 
     bar = None
     if progress:
