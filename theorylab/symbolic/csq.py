@@ -33,14 +33,19 @@ from theorylab.symbolic.sparsity import rq_to_alpha
 
 __all__ = ["csq_lower_bound", "as_exact_number"]
 
+_MAX_DENOMINATOR = 10_000
+
 
 def as_exact_number(value: Any, name: str) -> sympy.Expr:
-    """A Python/NumPy/SymPy real number as an exact SymPy number (floats through their shortest repr).
+    """A Python/NumPy/SymPy real number as a SymPy number: exact for integers and short decimals
+    (through the float's shortest repr, denominator <= 10⁴), a SymPy Float otherwise.
 
     Examples
     --------
     >>> as_exact_number(0.25, "alpha")
     1/4
+    >>> as_exact_number(0.123456789, "alpha")
+    0.123456789000000
     """
     if isinstance(value, sympy.Basic):
         if not isinstance(value, sympy.Expr):
@@ -51,7 +56,10 @@ def as_exact_number(value: Any, name: str) -> sympy.Expr:
     real = check_real(value, name)
     if real.is_integer():
         return sympy.Integer(int(real))
-    return sympy.Rational(repr(real))
+    exact = sympy.Rational(repr(real))
+    # Short decimals (0.25, 0.3) become exact rationals; others stay Floats: SymPy's exact powers of an
+    # integer to a rational with a huge denominator can take minutes.
+    return exact if exact.q <= _MAX_DENOMINATOR else sympy.Float(real)
 
 
 def csq_lower_bound(
