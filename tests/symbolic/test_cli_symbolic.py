@@ -52,3 +52,11 @@ def test_hermite_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hermite", "He3(z)", "--degree", "4"]) == 0
     out = capsys.readouterr().out
     assert "k* = 3" in out and "k_gen = 1" in out and "exact" in out
+
+
+def test_hermite_command_multi_index(capsys: pytest.CaptureFixture[str]) -> None:
+    # z1 z2 + He3(z2): T_2[1,2] = E[z1 z2 · z1 z2] = 1, T_3[2,2,2] = 3! = 6; E[σ z zᵀ] = [[0, 1], [1, 0]]
+    assert main(["hermite", "z1*z2 + He3(z2)", "--degree", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "T_2: [1,2] = 1" in out and "T_3: [2,2,2] = 6" in out
+    assert "k* = 2" in out and "holds" in out

@@ -20,8 +20,16 @@ def build_lines(args: argparse.Namespace) -> list[str]:
     """The lines that ``run`` prints (also used by tests)."""
     import sympy
 
-    from theorylab.symbolic import generative_exponent, hermite_coefficients, information_exponent
+    from theorylab.symbolic import (
+        as_link,
+        generative_exponent,
+        hermite_coefficients,
+        information_exponent,
+    )
 
+    link = as_link(args.link)
+    if link.arity > 1:
+        return _multi_index_lines(link, args.degree)
     gammas = hermite_coefficients(args.link, args.degree, method=args.method)
     exact = not any(isinstance(g, sympy.Float) for g in gammas)
     rows = []
@@ -48,6 +56,34 @@ def build_lines(args: argparse.Namespace) -> list[str]:
         k_gen = f"none ({exc})"
     lines.append(f"information exponent k* = {k_star}")
     lines.append(f"generative exponent k_gen = {k_gen}" + (f" (label noise std {args.noise_std:g})" if args.noise_std else ""))
+    return lines
+
+
+def _multi_index_lines(link, degree: int) -> list[str]:
+    """Non-zero entries of the Hermite tensors T_k (polynomial multi-index links), k*, Assumption 1."""
+    import itertools
+
+    from theorylab._validation import check_int
+    from theorylab.symbolic import check_nondegenerate, hermite_tensors, information_exponent
+
+    degree = check_int(degree, "degree", minimum=0)
+    tensors = hermite_tensors(link, degree)
+    lines = [f"link: {link.text}   (r = {link.arity}; T_k = E[σ(z) He_k(z)], exact; non-zero entries, indices from 1)"]
+    lines.append(f"T_0 = {tensors[0]}")
+    for k in range(1, degree + 1):
+        entries = [
+            f"[{','.join(str(i + 1) for i in idx)}] = {tensors[k][idx]}"
+            for idx in itertools.combinations_with_replacement(range(link.arity), k)
+            if tensors[k][idx] != 0
+        ]
+        lines.append(f"T_{k}: " + ("; ".join(entries) if entries else "0") + ("  (symmetric)" if entries and k > 1 else ""))
+    lines.append("")
+    try:
+        lines.append(f"information exponent k* = {information_exponent(link)}")
+    except ValueError as exc:
+        lines.append(f"information exponent k* = none ({exc})")
+    nd = check_nondegenerate(link)
+    lines.append(f"Assumption 1 (E[σ z zᵀ] full rank): {'holds' if nd.full_rank else 'fails'}; E[σ z zᵀ] = {nd.matrix.tolist()}")
     return lines
 
 

@@ -35,7 +35,7 @@ import bisect
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -148,7 +148,7 @@ def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
     return _merge_points([roots])
 
 
-def _split(parts: Sequence[_Pieces], zero_sets: callable) -> tuple[list, list, list]:
+def _split(parts: Sequence[_Pieces], zero_sets: Callable[[list], list]) -> tuple[list, list, list]:
     """Refine ``parts`` and cut further at the roots that ``zero_sets(polys)`` lists on each interval."""
     points, table = _refine(parts)
     keys = [_key(p) for p in points]
@@ -259,11 +259,6 @@ def _piecewise(expr: sympy.Piecewise) -> _Pieces:
         else:
             raise ValueError("link: the Piecewise expression is undefined on part of the real line")
     return _Pieces(points, polys)
-
-
-def _rewrite_functions(expr: sympy.Expr) -> sympy.Expr:
-    """Nothing to rewrite: the decomposition handles Max, Min, Abs, sign, Heaviside, Piecewise directly."""
-    return expr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,7 +419,7 @@ def _exact_pieces(link: Link) -> _Pieces | None:
     if link.expr is None:
         return None
     try:
-        return _pieces(_rewrite_functions(link.expr))
+        return _pieces(link.expr)
     except _NotPiecewisePolynomial:
         return None
     except (NotImplementedError, sympy.PolynomialError):
