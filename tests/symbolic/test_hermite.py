@@ -148,7 +148,8 @@ def test_parseval_exact_links(link: str, second_moment: float) -> None:
     partial = sum(float(v) ** 2 for v in c)
     assert np.isfinite(partial)
     assert partial <= second_moment + 1e-12
-    # ReLU/|z|/sign coefficients decay like k^{-5/4}..k^{-3/4}; the tail beyond 120 is below 0.06 for sign.
+    # c_k² ~ k^{-5/2} for ReLU and |z| (tail beyond 120 ~ 120^{-3/2} ≈ 8e-4) and ~ (2/π)^{3/2} k^{-3/2}/2 over odd k
+    # for sign (tail ~ 0.26 · 120^{-1/2} ≈ 0.024), from γ_k = c He_{k-2}(0) and Stirling.
     assert second_moment - partial < (0.06 if link == "sign(z)" else 2e-3)
 
 
