@@ -119,3 +119,13 @@ def test_rates_are_frozen_and_sourced() -> None:
 def test_rate_validation(call, match: str) -> None:
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_sample_reuse_rate_adds_the_cost_of_estimating_a_direction() -> None:
+    # Damian et al. 2024: n ≳ d^{k_gen/2} + d/ε², so d for k_gen <= 2 and d^{k_gen/2} beyond.
+    assert predicted_rate("sq_reuse", 3, k_gen=1).exponent == 1.0
+    assert predicted_rate("sq_reuse", 2, k_gen=2).exponent == 1.0
+    assert predicted_rate("sq_reuse", 6, k_gen=6).exponent == 3.0
+    assert predicted_rate("sq", 3, k_gen=1).exponent == 0.5  # the lower bound stays the lower bound
+    with pytest.raises(ValueError, match="k_gen is required for the rate 'sq_reuse'"):
+        predicted_rate("sq_reuse", 3)

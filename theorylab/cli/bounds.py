@@ -42,7 +42,7 @@ def _formula(name: str, r: int, k_star: int) -> str:
         return "k*" if r == 1 else "2"
     if name == "online_sgd":
         return {1: "1 (n ≫ d)", 2: "1, × log² d"}.get(k_star, "k* - 1, × log² d")
-    return {"csq_sparse": "min(α, 1/2) k*", "csq_dense": "k*/2", "smoothed_sgd": "max(1, k*/2)", "sq": "k_gen/2"}[name]
+    return {"csq_sparse": "min(α, 1/2) k*", "csq_dense": "k*/2", "smoothed_sgd": "max(1, k*/2)", "sq": "k_gen/2", "sq_reuse": "max(1, k_gen/2)"}[name]
 
 
 def build_table(args: argparse.Namespace) -> list[str]:

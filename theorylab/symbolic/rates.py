@@ -42,6 +42,7 @@ RATES: dict[str, tuple[str, str]] = {
     "online_sgd": ("max(1, k* - 1)  (+ log² d for k* >= 2)", "online SGD on the sphere (Ben Arous et al. 2021)"),
     "smoothed_sgd": ("max(1, k*/2)", "online SGD on a smoothed loss (Damian et al. 2023)"),
     "sq": ("k_gen/2", "SQ / low-degree lower bound via the generative exponent (Damian et al. 2024)"),
+    "sq_reuse": ("max(1, k_gen/2)", "sample reuse / label transformation, the matching SQ upper bound (Damian et al. 2024)"),
 }
 RATE_NAMES: tuple[str, ...] = tuple(RATES)
 
@@ -124,7 +125,7 @@ def predicted_rate(
 
     Parameters
     ----------
-    name : {"pruned", "dense", "csq_sparse", "csq_dense", "online_sgd", "smoothed_sgd", "sq"}
+    name : {"pruned", "dense", "csq_sparse", "csq_dense", "online_sgd", "smoothed_sgd", "sq", "sq_reuse"}
     k_star : int >= 1
         The information exponent k* (for r >= 2 the lowest non-zero Hermite degree).
     alpha : float in (0, 1), optional
@@ -212,6 +213,15 @@ def predicted_rate(
         exponent = sympy.Max(sympy.Integer(1), half * k)
         source = "Damian, Nichani, Ge, Lee 2023 (smoothed online SGD), abstract; cited in Vural & Erdogdu 2024, p. 10"
         conditions = "online SGD on a smoothed loss; matches the dense CSQ bound d^{k*/2} for k* >= 3, d otherwise; polylogs hidden"
+    elif name == "sq_reuse":
+        if k_gen is None:
+            raise ValueError("k_gen is required for the rate 'sq_reuse'")
+        exponent = sympy.Max(sympy.Integer(1), half * k_gen)
+        source = "Damian, Pillaud-Vivien, Lee, Bruna 2024, Theorem 2 (informal), p. 1: n ≳ d^{k_gen/2} + d/ε²"
+        conditions = (
+            "what an algorithm that reuses samples or transforms labels attains: the SQ lower bound d^{k_gen/2} "
+            "plus the d/ε² cost of estimating a direction, so d for k_gen <= 2; polylogs hidden"
+        )
     else:  # "sq"
         if k_gen is None:
             raise ValueError("k_gen is required for the rate 'sq'")
@@ -241,7 +251,7 @@ def predicted_rates(
     Examples
     --------
     >>> list(predicted_rates(3, 0.25, k_gen=1))
-    ['pruned', 'dense', 'csq_sparse', 'csq_dense', 'online_sgd', 'smoothed_sgd', 'sq']
+    ['pruned', 'dense', 'csq_sparse', 'csq_dense', 'online_sgd', 'smoothed_sgd', 'sq', 'sq_reuse']
     >>> list(predicted_rates(2, 0.5, r=2))
     ['pruned', 'dense', 'csq_sparse', 'csq_dense']
     """
@@ -255,7 +265,7 @@ def predicted_rates(
             continue
         if name in ("online_sgd", "smoothed_sgd") and r != 1:
             continue
-        if name == "sq" and k_gen is None:
+        if name in ("sq", "sq_reuse") and k_gen is None:
             continue
         out[name] = predicted_rate(name, k_star, alpha=alpha, r=r, k_gen=k_gen)
     return out
