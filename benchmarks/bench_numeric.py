@@ -95,12 +95,15 @@ def bench_pipeline(d: int, n: int, trials: int, reps: int) -> tuple[float, float
     G = np.stack([i[2] for i in init])
     chunk = max(2048, ((1 << 22) // (trials * d)) // 2048 * 2048)
 
-    def run() -> None:
+    from theorylab.numeric.simulate import _single_threaded_blas
+
+    def run() -> None:  # as simulate's pass 2 runs it
         one = OneStepAccumulator(masks, a, b, G, cps)
         pos = 0
-        for X, y in stream_trials(teachers, seeds, n, chunk):
-            one.update(X, y, pos)
-            pos += X.shape[1]
+        with _single_threaded_blas():
+            for X, y in stream_trials(teachers, seeds, n, chunk):
+                one.update(X, y, pos)
+                pos += X.shape[1]
 
     rates, raws = [], []
     for _ in range(reps):

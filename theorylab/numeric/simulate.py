@@ -45,8 +45,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,6 +197,15 @@ def _k_star(link: Any, k_star: int | None) -> int:
         return int(information_exponent(link))
     except Exception as exc:  # noqa: BLE001 - report why the default cannot be computed
         raise ValueError(f"k_star: could not compute the information exponent of the link ({exc}); pass k_star") from exc
+
+
+def _single_threaded_blas() -> Any:
+    """Limit BLAS to one thread (threadpoolctl, if installed); otherwise do nothing."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 def _auto_chunk(trials: int, d: int) -> int:
@@ -407,15 +419,16 @@ def simulate(
     # ---- pass 1: pruning and μ̂ at every checkpoint --------------------------------------------
     masks = np.zeros((trials, K, d), dtype=bool)
     mu = np.zeros((trials, K, d)) if mu_correction else None
-    for t in range(trials):
+    data_pass = strategy in ("paper", "hermite", "magnitude") or mu_correction
+
+    def pass1(t: int) -> None:
         pruner = make_pruner(
             strategy, d=d, M=M, m=m, c=c, rng=np.random.default_rng(derive_seed(seed, t, KEY_PRUNE)),
             V=teachers[t].V, k=k, link=lk_used, dtype=dt,
         )
-        data_pass = strategy in ("paper", "hermite", "magnitude") or mu_correction
         if not data_pass:
             masks[t, :] = pruner.result().mask
-            continue
+            return
         mu_sum = np.zeros(d)
         pos = 0
         for X, y in stream_trials([teachers[t]], [train_seeds[t]], n, chunk1,
@@ -436,6 +449,18 @@ def simulate(
             if bar is not None:
                 bar.update(len(y))
 
+    with _single_threaded_blas():
+        # trials are independent: run them on one thread per core, each with single-threaded BLAS (NumPy
+        # releases the GIL in its kernels); this avoids OpenBLAS's spinning threads competing with the
+        # generation threads. The numbers do not depend on it.
+        workers = min(trials, os.cpu_count() or 1) if data_pass else 1
+        if workers > 1:
+            with ThreadPoolExecutor(workers, thread_name_prefix="theorylab-trial") as ex:
+                list(ex.map(pass1, range(trials)))
+        else:
+            for t in range(trials):
+                pass1(t)
+
     # ---- re-initialisation (Algorithm 2, lines 2 and 4) -----------------------------------------
     a_half = np.empty((trials, m))
     b_half = np.empty((trials, m))
@@ -449,11 +474,12 @@ def simulate(
     # ---- pass 2: one step on J_k for every checkpoint --------------------------------------------
     one = OneStepAccumulator(masks, a_half, b_half, G, cps, mu=mu, dtype=dt)
     pos = 0
-    for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
-        one.update(X, y, pos)
-        pos += X.shape[1]
-        if bar is not None:
-            bar.update(X.shape[1] * trials)
+    with _single_threaded_blas():  # many small batched products: BLAS threads only add overhead
+        for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
+            one.update(X, y, pos)
+            pos += X.shape[1]
+            if bar is not None:
+                bar.update(X.shape[1] * trials)
     W1 = one.first_layer(eta1)  # (T, K, m, d)
 
     V4 = Vs[:, None, :, :]
@@ -468,17 +494,18 @@ def simulate(
     if compute_risk:
         rid = RidgeAccumulator(W1, b1_half, cps, masks, mu=mu, dtype=dt)
         pos = 0
-        for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
-            rid.update(X, y, pos)
-            pos += X.shape[1]
-            if bar is not None:
-                bar.update(X.shape[1] * trials)
-        a2 = rid.solve(ridge)
-        test_seeds = [derive_seed(seed, t, KEY_TEST) for t in range(trials)]
-        sq = np.zeros((trials, K))
-        for X, _y, f in stream_trials(teachers, test_seeds, n_test, chunk, clean=True, dtype=dt):
-            pred = rid.predict(X, a2)  # (T, K, c)
-            sq += np.sum((pred - f[:, None, :]) ** 2, axis=-1)
+        with _single_threaded_blas():
+            for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
+                rid.update(X, y, pos)
+                pos += X.shape[1]
+                if bar is not None:
+                    bar.update(X.shape[1] * trials)
+            a2 = rid.solve(ridge)
+            test_seeds = [derive_seed(seed, t, KEY_TEST) for t in range(trials)]
+            sq = np.zeros((trials, K))
+            for X, _y, f in stream_trials(teachers, test_seeds, n_test, chunk, clean=True, dtype=dt):
+                pred = rid.predict(X, a2)  # (T, K, c)
+                sq += np.sum((pred - f[:, None, :]) ** 2, axis=-1)
         metrics["excess_risk"] = sq / n_test
     if bar is not None:
         bar.close()
