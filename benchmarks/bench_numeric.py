@@ -36,24 +36,33 @@ def best(fn, reps: int) -> float:
     return min(times)
 
 
-def bench_kernel(d: int, dtype: str, n: int, reps: int) -> tuple[float, float, float]:
+def bench_kernel(d: int, dtype: str, n: int, reps: int) -> tuple[float, float, float, float]:
+    """GFLOP/s of PaperPruner.update: one trial (default BLAS threads) and one trial per core in parallel with
+    single-threaded BLAS (as simulate's pass 1 runs it); references: the kernel's own products Aᵀ X alone and
+    a square 1024³ product, both with NumPy's default BLAS threads."""
     from theorylab.numeric.pruning import make_pruner
+    from theorylab.numeric.simulate import _single_threaded_blas
 
     D = d + 1
     m = 8
+    cores = os.cpu_count() or 1
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, D)).astype(dtype)
     y = rng.standard_normal(n).astype(dtype)
-    pr = make_pruner("paper", d=d, M=6, m=m, rng=1, dtype=dtype)
+    prs = [make_pruner("paper", d=d, M=6, m=m, rng=i, dtype=dtype) for i in range(cores)]
     A = rng.standard_normal((n, 2 * D)).astype(dtype)
     S = rng.standard_normal((1024, 1024)).astype(dtype)
     flops = 4.0 * m * n * D * D
-    tk, tm, ts = [], [], []
-    for _ in range(reps):
-        tk.append(best(lambda: pr.update(X, y), 1))
-        tm.append(best(lambda: [A.T @ X for _ in range(m)], 1))  # the kernel's products, without the rest
-        ts.append(best(lambda: S @ S, 1))
-    return flops / min(tk) / 1e9, flops / min(tm) / 1e9, 2 * 1024**3 / min(ts) / 1e9
+    tk, tp, tm, ts = [], [], [], []
+    with ThreadPoolExecutor(cores) as ex:
+        for _ in range(reps):
+            tk.append(best(lambda: prs[0].update(X, y), 1))
+            with _single_threaded_blas():
+                tp.append(best(lambda: list(ex.map(lambda p: p.update(X, y), prs)), 1))
+            tm.append(best(lambda: [A.T @ X for _ in range(m)], 1))  # the kernel's products, without the rest
+            ts.append(best(lambda: S @ S, 1))
+    return (flops / min(tk) / 1e9, cores * flops / min(tp) / 1e9, flops / min(tm) / 1e9,
+            2 * 1024**3 / min(ts) / 1e9)
 
 
 def raw_gaussian_rate(d: int, workers: int, seconds_target: float = 0.5) -> float:
@@ -170,11 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"numpy {np.__version__}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
 
     print("\n(a) Algorithm 1 kernel (PaperPruner.update, m = 8), GFLOP/s")
-    print(f"{'d':>5} {'dtype':>8} {'kernel':>8} {'matmul same shapes':>19} {'matmul 1024^3':>14} {'ratio same':>10} {'ratio 1024':>10}")
+    print("    kernel: 1 trial, default BLAS threads; kernel||: one trial per core, 1 BLAS thread each (simulate)")
+    print(f"{'d':>5} {'dtype':>8} {'kernel':>8} {'kernel||':>9} {'AᵀX alone':>10} {'1024^3':>8}"
+          f" {'kernel/AᵀX':>11} {'kernel||/AᵀX':>13} {'kernel||/1024^3':>16}")
     for d in ([256] if quick else [256, 512]):
         for dt in ("float64", "float32"):
-            k, mm, sq = bench_kernel(d, dt, 2048 if quick else 4096, reps)
-            print(f"{d:>5} {dt:>8} {k:8.1f} {mm:19.1f} {sq:14.1f} {k / mm:10.2f} {k / sq:10.2f}")
+            k, kp, mm, sq = bench_kernel(d, dt, 2048 if quick else 4096, reps)
+            print(f"{d:>5} {dt:>8} {k:8.1f} {kp:9.1f} {mm:10.1f} {sq:8.1f} {k / mm:11.2f} {kp / mm:13.2f}"
+                  f" {kp / sq:16.2f}")
 
     print("\n(b) one-step pipeline (16 trials, pruned J, all checkpoints, data generated on the fly)")
     d, n = 256, (1 << 13) if quick else (1 << 15)

@@ -213,12 +213,15 @@ class PaperPruner:
         # to run near its peak while the temporary stays around 2^21 numbers
         group = int(max(1, min(self.m, (1 << 21) // (n * 2 * D))))
         A = np.empty((n, group, 2 * D), dtype=self.dtype)
+        mask = np.empty((n, D), dtype=bool)
         for j0 in range(0, self.m, group):
             js = range(j0, min(self.m, j0 + group))
             for g, j in enumerate(js):
                 b = self.dtype.type(self.b_half[j])
-                np.multiply(T > -b, yc, out=A[:, g, :D])  # y ϕ'(t + b)
-                np.multiply(T < b, yc, out=A[:, g, D:])  # y ϕ'(-t + b)
+                np.greater(T, -b, out=mask)
+                np.multiply(mask, yc, out=A[:, g, :D])  # y ϕ'(t + b)
+                np.less(T, b, out=mask)
+                np.multiply(mask, yc, out=A[:, g, D:])  # y ϕ'(-t + b)
             k = len(js)
             prod = A[:, :k].reshape(n, k * 2 * D).T @ X  # (k·2D, D)
             self.Gt[j0 : j0 + k] += prod.reshape(k, 2 * D, D)
