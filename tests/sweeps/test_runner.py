@@ -87,6 +87,12 @@ def test_one_two_workers_and_dask_give_identical_results(tmp_path):
     """The real simulate: one worker (two BLAS threads), two workers (one each), and a Dask LocalCluster."""
     distributed = pytest.importorskip("distributed")
     spec = _equivalence_spec(TINY)
+    # simulate in this process first: it leaves thread pools behind, which forked workers would inherit
+    # half-dead (a hang); the runner's spawned workers must not care
+    from theorylab.numeric.simulate import simulate
+
+    cell = spec.cells()[0]
+    direct = simulate(**cell.simulate_kwargs())
     one = run_sweep(spec, store_dir=tmp_path / "one", workers=1, progress=False)
     two = run_sweep(spec, store_dir=tmp_path / "two", workers=2, progress=False)
     assert one.computed == two.computed == len(spec.cells())
@@ -97,10 +103,6 @@ def test_one_two_workers_and_dask_give_identical_results(tmp_path):
     _same_results(spec, tmp_path / "one", tmp_path / "two")
     _same_results(spec, tmp_path / "one", tmp_path / "dask")
     # and the stored numbers are simulate's own for that seed
-    cell = spec.cells()[0]
-    from theorylab.numeric.simulate import simulate
-
-    direct = simulate(**cell.simulate_kwargs())
     stored = ResultStore(tmp_path / "one").get(cell)
     assert stored.success.tobytes() == direct.success.tobytes() and stored.n.tolist() == direct.n.tolist()
 

@@ -19,6 +19,12 @@ from _standin import BETA, power_law_cell  # noqa: E402
 TRUE_PRUNED, TRUE_DENSE = BETA["pruned"], 1.0
 
 
+@pytest.fixture(scope="module")
+def power_law_store(tmp_path_factory) -> tuple[SweepSpec, Path]:
+    path = tmp_path_factory.mktemp("powerlaw")
+    return _power_law_sweep(path), path
+
+
 def _power_law_sweep(tmp_path: Path) -> SweepSpec:
     """d over a factor 64 and 32 trials: the slope's standard error is about 0.3 / sqrt(32) / sd(log d) with
     sd(log d) ≈ 1.5 (7 points over log 64 = 4.2), i.e. ≈ 0.035, so a 95% interval has half-width ≈ 0.07, well
@@ -37,9 +43,9 @@ def _power_law_sweep(tmp_path: Path) -> SweepSpec:
     return spec
 
 
-def test_summary_recovers_known_exponents_and_judges_them(tmp_path):
-    spec = _power_law_sweep(tmp_path)
-    summary = summarize_sweep(spec, tmp_path, n_resamples=999)
+def test_summary_recovers_known_exponents_and_judges_them(power_law_store):
+    spec, path = power_law_store
+    summary = summarize_sweep(spec, path, n_resamples=999)
     rows = {row.method: row for row in summary.rows}
     assert summary.missing_cells == 0 and summary.total_cells == 14
     for method, truth in (("pruned", TRUE_PRUNED), ("dense", TRUE_DENSE)):
@@ -70,12 +76,12 @@ def test_summary_of_a_partial_sweep_says_what_is_missing(tmp_path):
     assert "1/3 cells stored" in str(summary)
 
 
-def test_compare_command_reads_the_stored_spec(tmp_path, capsys):
-    _power_law_sweep(tmp_path)
-    assert main(["compare", str(tmp_path)]) == 0
+def test_compare_command_reads_the_stored_spec(power_law_store, capsys):
+    _, path = power_law_store
+    assert main(["compare", str(path), "--resamples", "199"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("sweep powerlaw: 14/14 cells stored")
-    assert main(["compare", str(tmp_path), "--json"]) == 0
+    assert main(["compare", str(path), "--json", "--resamples", "199"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {row["method"] for row in data["rows"]} == {"pruned", "dense"}
 

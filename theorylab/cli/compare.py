@@ -11,12 +11,15 @@ HELP = "re-summarise the stored results of a sweep directory: measured exponents
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", metavar="DIR", help="a sweep result directory (holds sweep.json)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    parser.add_argument(
+        "--resamples", type=int, default=None, metavar="B", help="bootstrap resamples of the exponent fits"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from theorylab.sweeps import summarize_sweep
 
-    summary = summarize_sweep(store_dir=args.directory)
+    summary = summarize_sweep(store_dir=args.directory, n_resamples=args.resamples)
     if args.json:
         print(json.dumps({"sweep": summary.name, "rows": summary.to_records()}, indent=2))
     else:

@@ -1,7 +1,8 @@
 """Run a sweep's missing cells through a ``concurrent.futures`` executor and store them as they finish.
 
-* ``executor="process"`` (default): a local :class:`~concurrent.futures.ProcessPoolExecutor`; every worker
-  limits its BLAS threads with ``threadpoolctl`` so that workers x threads <= cores.
+* ``executor="process"`` (default): a local :class:`~concurrent.futures.ProcessPoolExecutor` of spawned
+  (not forked) workers; every worker limits its BLAS threads with ``threadpoolctl`` so that
+  workers x threads <= cores.
 * ``executor="dask"``: a ``dask.distributed`` cluster, the one at ``scheduler_address`` or a fresh
   ``LocalCluster``; its ``Client.get_executor()`` is used like any executor.
 * any :class:`concurrent.futures.Executor` instance (left open afterwards).
@@ -14,6 +15,7 @@ executor, the number of workers or the order of completion.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -29,6 +31,11 @@ from theorylab.sweeps.store import CellResult, ResultStore
 __all__ = ["SweepRun", "run_sweep", "simulate_cell"]
 
 _EXECUTORS = ("process", "dask")
+
+#: Local workers are started fresh ("spawn"), never forked: a forked child inherits the parent's thread pools
+#: (e.g. NumPy generation threads) as objects whose threads do not exist in the child, and work submitted to
+#: them never runs. Spawned workers import what they need; a ``cell_function`` must be importable by name.
+_START_METHOD = "spawn"
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,10 @@ def run_sweep(
         n_workers = workers or _cores()
         threads = blas_threads or max(1, _cores() // n_workers)
         pool = ProcessPoolExecutor(
-            max_workers=min(n_workers, len(todo)), initializer=_limit_blas_threads, initargs=(threads,)
+            max_workers=min(n_workers, len(todo)),
+            mp_context=multiprocessing.get_context(_START_METHOD),
+            initializer=_limit_blas_threads,
+            initargs=(threads,),
         )
         cleanup.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
     else:

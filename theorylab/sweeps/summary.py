@@ -28,8 +28,15 @@ _NAN = float("nan")
 
 #: The rate of :func:`theorylab.symbolic.rates.predicted_rate` each simulated method is judged against.
 #: ``oracle`` (the true support, then Algorithm 2) is held to the pruned rate; methods without a rate of their
-#: own (``hermite``, ``magnitude``, ``random``, ``gd_reuse``, pruned baselines) get no verdict.
-RATE_FOR_METHOD = {"pruned": "pruned", "oracle": "pruned", "dense": "dense", "online_sgd": "online_sgd"}
+#: own (``hermite``, ``magnitude``, ``random``, pruned baselines) get no verdict; ``gd_reuse`` is held to the
+#: rate sample reuse attains, d^{max(1, k_gen/2)} (Damian et al. 2024).
+RATE_FOR_METHOD = {
+    "pruned": "pruned",
+    "oracle": "pruned",
+    "dense": "dense",
+    "online_sgd": "online_sgd",
+    "gd_reuse": "sq_reuse",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,13 @@ class SummaryRow:
         are passed as competitors: an interval that also meets their band is ``inconclusive``.
     note : str
         Why a number is missing, or what the verdict rests on.
+    threshold_low, threshold_high : tuple of float
+        The confidence interval of each n*(d) (resampling trials).
+    censored, below_grid : tuple of bool
+        Per d: the level was not reached within the n grid (n*(d) is then only a lower bound), or was
+        already reached at its smallest n.
+    intercept : float
+        Of the fit ``log n* = intercept + slope log d`` (natural logarithms).
     """
 
     label: str
@@ -83,6 +97,11 @@ class SummaryRow:
     band_high: float = _NAN
     verdict: str = "n/a"
     note: str = ""
+    threshold_low: tuple[float, ...] = ()
+    threshold_high: tuple[float, ...] = ()
+    censored: tuple[bool, ...] = ()
+    below_grid: tuple[bool, ...] = ()
+    intercept: float = _NAN
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,12 @@ def _information_exponent(case: CaseSpec) -> int | None:
 def _rate(name: str, k_star: int, case: CaseSpec) -> Any:
     from theorylab.symbolic.rates import predicted_rate
 
-    return predicted_rate(name, k_star, alpha=case.alpha, r=case.r)
+    k_gen = None
+    if name in ("sq", "sq_reuse"):
+        from theorylab.symbolic.exponents import generative_exponent
+
+        k_gen = int(generative_exponent(case.link_object))
+    return predicted_rate(name, k_star, alpha=case.alpha, r=case.r, k_gen=k_gen)
 
 
 def _fit_row(
@@ -162,7 +186,13 @@ def _fit_row(
     except ValueError as exc:
         out["note"] = f"no slope: {exc}"
         return out
-    out["thresholds"] = tuple(float(t.threshold) for t in fit.thresholds) if fit.thresholds else out.get("thresholds")
+    if fit.thresholds:
+        out["thresholds"] = tuple(float(t.threshold) for t in fit.thresholds)
+        out["threshold_low"] = tuple(float(t.confidence_interval.low) for t in fit.thresholds)
+        out["threshold_high"] = tuple(float(t.confidence_interval.high) for t in fit.thresholds)
+        out["censored"] = tuple(bool(t.censored) for t in fit.thresholds)
+        out["below_grid"] = tuple(bool(t.below_grid) for t in fit.thresholds)
+    out["intercept"] = float(fit.intercept)
     out["slope"] = float(fit.slope)
     out["ci_low"], out["ci_high"] = (float(x) for x in fit.confidence_interval)
     out["theil_sen"] = float(fit.theil_sen.slope)
