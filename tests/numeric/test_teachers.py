@@ -112,3 +112,24 @@ def test_normalize_option():
     # normalised link (z^2 - 1)/sqrt(2): mean 0 (sd 1/sqrt(n)), variance 1 (sd ~ sqrt(E y^4 - 1)/sqrt(n) = sqrt(59)/sqrt(n))
     assert abs(y.mean()) < 6 / np.sqrt(20000)
     assert abs(y.var() - 1) < 6 * np.sqrt(59 / 20000)
+
+
+def test_stream_works_in_a_forked_child_after_use_in_the_parent():
+    # The generation threads do not survive fork(); the pools must be rebuilt in the child, not reused.
+    import multiprocessing as mp
+
+    from theorylab.numeric.teachers import _POOLS
+
+    tl_sim = __import__("theorylab").simulate
+    expected = tl_sim("He2(z)", d=16, n=200, trials=2, seed=0).success
+    assert _POOLS  # the parent has a live pool now
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        got = pool.apply_async(_simulate_small).get(timeout=30)
+    np.testing.assert_array_equal(got, expected)
+
+
+def _simulate_small():
+    import theorylab as tl
+
+    return tl.simulate("He2(z)", d=16, n=200, trials=2, seed=0).success

@@ -63,6 +63,9 @@ BLOCK_ROWS = 2048
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+if hasattr(os, "register_at_fork"):
+    # A forked child inherits the pools without their threads: work submitted there would never run.
+    os.register_at_fork(after_in_child=_POOLS.clear)
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
