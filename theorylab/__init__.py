@@ -72,7 +72,7 @@ _EXPORTS: dict[str, str] = {
     "run_sweep": "theorylab.sweeps.runner",
     "summarize_sweep": "theorylab.sweeps.summary",
     "load_results": "theorylab.sweeps.store",
-    "reproduce": "theorylab.reproduce",
+    "reproduce": "theorylab.reproduction",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -98,14 +98,20 @@ def _directions(draw: st.DrawFn, d, r, q, alpha) -> np.ndarray:
     return sparse_directions(d_, r=r_, q=q_, alpha=a_, rng=np.random.default_rng(seed))
 
 
+_DEFAULT_D = st.integers(min_value=16, max_value=256)
+_DEFAULT_ALPHA = st.floats(min_value=0.1, max_value=0.9)
+
+
 def sparse_directions_strategy(
     *,
-    d: int | st.SearchStrategy[int] = st.integers(min_value=16, max_value=256),
+    d: int | st.SearchStrategy[int] = _DEFAULT_D,
     r: int | st.SearchStrategy[int] = 1,
     q: float | st.SearchStrategy[float] = 0.0,
-    alpha: float | st.SearchStrategy[float] = st.floats(min_value=0.1, max_value=0.9),
+    alpha: float | st.SearchStrategy[float] = _DEFAULT_ALPHA,
 ) -> st.SearchStrategy[np.ndarray]:
     """Orthonormal ``V`` (d × r) with prescribed ℓ_q sparsity; each argument may be a value or a strategy.
+
+    By default d is drawn from 16..256, alpha from [0.1, 0.9], with r = 1 and q = 0.
 
     Fixed values are validated here (``q`` in [0, 2), ``alpha`` in (0, 1), ``r <= d``).
 

@@ -202,3 +202,11 @@ def test_criterion_becomes_a_success_criterion():
     assert kwargs["criterion"] == SuccessCriterion("alignment", 0.6, "max")
     plain = SweepSpec("x", 0, [CaseSpec("He2(z)", ["pruned"], [81], n_min=10, n_max=100)]).cells()[0]
     assert "criterion" not in plain.simulate_kwargs()
+
+
+def test_known_methods_are_simulates_own_list():
+    from theorylab.numeric.simulate import METHODS
+    from theorylab.sweeps.spec import known_methods
+
+    assert set(known_methods()) == set(METHODS)
+    assert {"gd_reuse", "online_sgd", "oracle"} <= set(known_methods())

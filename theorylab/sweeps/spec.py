@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import importlib
 import json
 import math
 import numbers
@@ -93,8 +94,8 @@ def known_methods() -> tuple[str, ...]:
     True
     """
     try:
-        from theorylab.numeric import simulate as _sim_module
-
+        # the module, not the function of the same name that theorylab.numeric re-exports
+        _sim_module = importlib.import_module("theorylab.numeric.simulate")
         methods = getattr(_sim_module, "METHODS", None)
     except ImportError:
         methods = None
