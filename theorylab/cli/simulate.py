@@ -1,0 +1,73 @@
+"""``theorylab simulate LINK --d D --n N [--method M] ...``: one simulation, its success curve and n*.
+
+Prints, for each checkpoint n, the fraction of trials that succeed and the median of the success metric,
+then the threshold n* (success probability 1/2, censored trials kept) with its interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+HELP = "run one method on one teacher and print its success-vs-n curve and threshold n*"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Fill the ``simulate`` subcommand's parser."""
+    parser.add_argument("link", help='the link, e.g. "He2(z)/sqrt(2)" (a bare He2 means He2(z))')
+    parser.add_argument("--d", type=int, required=True, help="input dimension")
+    parser.add_argument("--n", type=int, required=True, help="largest sample size (the last checkpoint)")
+    parser.add_argument("--n-min", type=int, default=None, help="first checkpoint (default min(n, 64))")
+    parser.add_argument("--method", default="pruned", help="pruned, dense, oracle, online_sgd, gd_reuse, ...")
+    parser.add_argument("--alpha", type=float, default=0.25, help="sparsity exponent alpha in (0, 1)")
+    parser.add_argument("--q", type=float, default=0.0, help="sparsity index q in [0, 2)")
+    parser.add_argument("--r", type=int, default=1, help="number of directions")
+    parser.add_argument("--trials", type=int, default=16, help="independent trials (default 16)")
+    parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    parser.add_argument("--width", type=int, default=8, help="m: the network has 2m neurons (default 8)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate and print the curve."""
+    import re
+
+    import numpy as np
+
+    from theorylab.compare import estimate_threshold
+    from theorylab.numeric import simulate
+
+    link = args.link.strip()
+    if re.fullmatch(r"He\d+", link):
+        link = f"{link}(z)" if args.r == 1 else f"{link}(z1)"
+    result = simulate(link, d=args.d, n=args.n, n_min=args.n_min, method=args.method, alpha=args.alpha, q=args.q,
+                      r=args.r, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
+    criterion = result.config.get("criterion", {})
+    metric = None
+    if isinstance(criterion, dict):
+        metric = criterion.get("metric")
+        if metric == "alignment":
+            metric = f"alignment_{criterion.get('aggregation', 'median')}"
+    print(f"{link}: method {args.method}, d = {args.d}, alpha = {args.alpha:g}, q = {args.q:g}, r = {args.r}, "
+          f"{args.trials} trials, seed {args.seed}")
+    if criterion:
+        print(f"success: {criterion}")
+    header = f"{'n':>10}  {'success':>7}"
+    if metric in result.metrics:
+        header += f"  {'median ' + metric:>18}"
+    print(header)
+    for k, n in enumerate(result.n):
+        line = f"{int(n):>10,}  {result.success[:, k].mean():>7.2f}"
+        if metric in result.metrics:
+            line += f"  {float(np.nanmedian(result.metrics[metric][:, k])):>18.3f}"
+        print(line)
+    th = estimate_threshold(result.n, result.success, rng=args.seed)
+    if th.censored:
+        print(f"n* > {th.bound:,.0f}: fewer than half of the trials succeed on the grid (censored)")
+    elif th.below_grid:
+        print(f"n* <= {th.bound:,.0f}: the level is reached at the first checkpoint")
+    else:
+        lo, hi = th.confidence_interval
+        hi_txt = "inf" if not math.isfinite(hi) else f"{hi:,.0f}"
+        print(f"n* = {th.threshold:,.0f}  (95% interval [{lo:,.0f}, {hi_txt}], resampling trials)")
+    return 0
