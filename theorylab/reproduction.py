@@ -123,32 +123,36 @@ def reproduction_suite(quick: bool = False, *, trials: int | None = None, seed: 
         ]
         return SweepSpec("reproduce-quick", seed=seed, cases=cases,
                          description="theorylab reproduce --quick: k* = 1, 2 at alpha = 1/4, pruned vs dense")
-    d4 = [16, 81, 256, 625]  # d^{1/4} = 2, 3, 4, 5
+    # Sizes are budgeted so that the full suite takes about a quarter of an hour on two cores: a pruned cell
+    # costs about 4 m n d^2 flops per trial (Algorithm 1), a dense one a few passes over n d numbers. n_max is
+    # about three times the threshold measured in trial runs; beyond that the grid would only add cost.
+    d3, d4 = [16, 81, 256], [16, 81, 256, 625]  # d^{1/4} = 2, 3, 4, 5
     k2q1 = _Setting("He2 a=0.25 q=1", "He2", 1, 1.0, 0.25)
     k2a50 = _Setting("He2 a=0.5 q=0", "He2", 1, 0.0, 0.5)
     k2a75 = _Setting("He2 a=0.75 q=0", "He2", 1, 0.0, 0.75)
     k3 = _Setting("He3 a=0.25 q=0", "He3", 1, 0.0, 0.25)
     k3reuse = _Setting("He3 reuse", "He3", 1, 0.0, 0.25)
     multi = _Setting("He2+He2 r=2 a=0.25 q=0", "He2+He2", 2, 0.0, 0.25)
+    half = max(1, trials // 2)
     cases = [
         # k* = 2, alpha = 1/4: the headline separation, with online SGD beside it
-        _case(k2, "pruned", d4, [4_000, 20_000, 40_000, 60_000], trials),
-        _case(k2, "dense", d4, [4_000, 60_000, 400_000, 2_000_000], trials),
-        _case(k2, "online_sgd", d4, [4_000, 30_000, 150_000, 500_000], trials),
-        # soft sparsity q = 1 and the phase diagram over alpha
-        _case(k2q1, "pruned", d4, [4_000, 20_000, 40_000, 80_000], trials),
-        _case(k2a50, "pruned", [16, 64, 256], [4_000, 20_000, 100_000], trials),
-        _case(k2a75, "pruned", [16, 81, 256], [8_000, 60_000, 300_000], trials),
+        _case(k2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials),
+        _case(k2, "dense", d3, [4_000, 60_000, 600_000], trials),
+        _case(k2, "online_sgd", d4, [4_000, 20_000, 60_000, 150_000], trials),
+        # soft sparsity q = 1 and the phase diagram over alpha (d^{1/2} = 4, 8, 16)
+        _case(k2q1, "pruned", d3, [4_000, 20_000, 60_000], trials),
+        _case(k2a50, "pruned", [16, 64, 256], [4_000, 20_000, 60_000], trials),
+        _case(k2a75, "pruned", d3, [8_000, 60_000, 150_000], trials),
         # k* = 1
         _case(k1, "pruned", d4, [1_000, 2_000, 4_000, 8_000], trials, n_min=4),
         _case(k1, "dense", d4, [1_000, 4_000, 12_000, 30_000], trials, n_min=4),
         _case(k1, "online_sgd", d4, [2_000, 8_000, 30_000, 60_000], trials, n_min=4),
-        # k* = 3 (dense needs d^3: small d only)
-        _case(k3, "pruned", [16, 81, 256], [100_000, 300_000, 600_000], trials, n_min=64),
+        # k* = 3: pruned pays (log d)^{2(k*-1)} for the shift c; dense needs d^3, so small d only
+        _case(k3, "pruned", d3, [100_000, 300_000, 400_000], half, n_min=64),
         _case(k3, "dense", [8, 16, 27], [30_000, 200_000, 1_000_000], trials, n_min=64),
         # multi-index, Algorithm 2+
-        _case(multi, "pruned", [16, 81, 256], [4_000, 20_000, 60_000], trials),
-        _case(multi, "dense", [16, 81, 256], [4_000, 60_000, 400_000], trials),
+        _case(multi, "pruned", d3, [4_000, 20_000, 60_000], trials),
+        _case(multi, "dense", d3, [4_000, 60_000, 400_000], trials),
         # He3: sample reuse (generative exponent) against one pass (information exponent)
         _case(k3reuse, "gd_reuse", [16, 32, 64, 128], [2_000, 4_000, 8_000, 16_000], trials),
         _case(k3reuse, "online_sgd", [16, 32, 64, 128], [20_000, 80_000, 300_000, 1_200_000], trials, n_min=64),

@@ -65,7 +65,8 @@ class SummaryRow:
     band_low, band_high : float
         The slopes the verdict accepts: the local slope plus the allowance for unstated polylog factors.
     verdict : str
-        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``. The other methods' rates of the sweep
+        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``. The rates of the other methods run on the
+        same teacher (link, r, q, alpha)
         are passed as competitors: an interval that also meets their band is ``inconclusive``.
     note : str
         Why a number is missing, or what the verdict rests on.
@@ -256,8 +257,16 @@ def summarize_sweep(
     fit_options = {} if n_resamples is None else {"n_resamples": check_int(n_resamples, "n_resamples", minimum=1)}
     rows = []
     missing = 0
-    # the rates of the other methods of the sweep are the competitors a verdict must exclude
-    rivals = tuple(dict.fromkeys(RATE_FOR_METHOD[m] for c in spec.cases for m in c.methods if m in RATE_FOR_METHOD))
+    # the competitors a verdict must exclude: the rates of the other methods run on the same teacher
+    # (same link, r, q, alpha), whether they sit in the same case or in another one
+    def setting(case: CaseSpec) -> tuple:
+        return (str(case.link_object.expr), case.r, case.q, case.alpha)
+
+    rivals_of: dict[tuple, tuple[str, ...]] = {}
+    for c in spec.cases:
+        names = rivals_of.get(setting(c), ())
+        rivals_of[setting(c)] = tuple(dict.fromkeys(names + tuple(RATE_FOR_METHOD[m] for m in c.methods
+                                                                  if m in RATE_FOR_METHOD)))
     for case in spec.cases:
         for method in case.methods:
             curves: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -279,7 +288,7 @@ def summarize_sweep(
                 "thresholds": tuple(_NAN for _ in curves),
             }
             if curves:
-                base.update(_fit_row(case, method, curves, spec.seed, rivals, fit_options))
+                base.update(_fit_row(case, method, curves, spec.seed, rivals_of[setting(case)], fit_options))
             else:
                 base["note"] = "no stored results"
             rows.append(SummaryRow(**base))
