@@ -19,6 +19,7 @@ __all__ = [
     "check_alpha",
     "check_q",
     "check_rng",
+    "check_matrix",
     "check_orthonormal",
     "check_choice",
 ]
@@ -123,11 +124,19 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
     raise TypeError(f"{name} must be None, an int seed, a SeedSequence or a numpy Generator, got {type(rng).__name__}")
 
 
-def check_orthonormal(V: Any, name: str = "V", *, atol: float = 1e-8) -> np.ndarray:
-    """Return ``V`` as a float array of shape (d, r) with orthonormal columns, or raise naming ``name``.
+def check_matrix(V: Any, name: str = "V") -> np.ndarray:
+    """Return ``V`` as a finite float array of shape (d, r), d, r >= 1, or raise naming ``name``.
 
-    The tolerance is on the largest entry of ``|VᵀV - I|`` and is stated in the message.
-    A 1-d array is taken as a single direction (r = 1).
+    A 1-d array is taken as a single column (r = 1).
+
+    Examples
+    --------
+    >>> check_matrix([1.0, 0.0]).shape
+    (2, 1)
+    >>> check_matrix([[[1.0]]])
+    Traceback (most recent call last):
+    ...
+    ValueError: V must have shape (d, r), got an array with 3 dimensions
     """
     try:
         arr = np.asarray(V, dtype=float)
@@ -137,11 +146,23 @@ def check_orthonormal(V: Any, name: str = "V", *, atol: float = 1e-8) -> np.ndar
         arr = arr[:, None]
     if arr.ndim != 2:
         raise ValueError(f"{name} must have shape (d, r), got an array with {arr.ndim} dimensions")
-    d, r = arr.shape
-    if r < 1 or d < r:
-        raise ValueError(f"{name} must have shape (d, r) with 1 <= r <= d, got {arr.shape}")
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"{name} must have shape (d, r) with d, r >= 1, got {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite")
+    return arr
+
+
+def check_orthonormal(V: Any, name: str = "V", *, atol: float = 1e-8) -> np.ndarray:
+    """Return ``V`` as a float array of shape (d, r) with orthonormal columns, or raise naming ``name``.
+
+    The tolerance is on the largest entry of ``|VᵀV - I|`` and is stated in the message.
+    A 1-d array is taken as a single direction (r = 1).
+    """
+    arr = check_matrix(V, name)
+    d, r = arr.shape
+    if d < r:
+        raise ValueError(f"{name} must have shape (d, r) with 1 <= r <= d, got {arr.shape}")
     err = float(np.max(np.abs(arr.T @ arr - np.eye(r))))
     if err > atol:
         raise ValueError(

@@ -24,7 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from theorylab._validation import check_alpha, check_int, check_q, check_real, check_rng
+from theorylab._validation import (
+    check_alpha,
+    check_int,
+    check_matrix,
+    check_q,
+    check_real,
+    check_rng,
+)
 
 __all__ = [
     "lq_norm",
@@ -39,18 +46,6 @@ __all__ = [
 DEFAULT_ZERO_TOL = 1e-12
 
 
-def _as_matrix(V: Any, name: str = "V") -> np.ndarray:
-    try:
-        arr = np.asarray(V, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real array of shape (d, r)") from None
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(f"{name} must have shape (d, r), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
-    return arr
 
 
 def lq_norm(V: Any, q: float, *, tol: float = DEFAULT_ZERO_TOL) -> float:
@@ -79,7 +74,7 @@ def lq_norm(V: Any, q: float, *, tol: float = DEFAULT_ZERO_TOL) -> float:
     """
     q = check_q(q)
     tol = check_real(tol, "tol", low=0.0)
-    arr = _as_matrix(V)
+    arr = check_matrix(V)
     rows = np.linalg.norm(arr, axis=1)
     if q == 0.0:
         return float(np.count_nonzero(rows > tol))
@@ -139,7 +134,7 @@ def effective_sparsity(V_or_Rq: Any, q: float, r: int | None = None) -> float:
             raise ValueError("r must be given when R_q is a number")
         r = check_int(r, "r", minimum=1)
     else:
-        arr = _as_matrix(V_or_Rq)
+        arr = check_matrix(V_or_Rq)
         if r is not None and check_int(r, "r", minimum=1) != arr.shape[1]:
             raise ValueError(f"r = {r} does not match V with {arr.shape[1]} columns")
         r = arr.shape[1]
