@@ -22,7 +22,7 @@ from theorylab._validation import check_int
 from theorylab.sweeps.spec import CaseSpec, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
-__all__ = ["RATE_FOR_METHOD", "SummaryRow", "SweepSummary", "format_summary", "summarize_sweep"]
+__all__ = ["RATE_FOR_METHOD", "RIVALS_FOR_METHOD", "SummaryRow", "SweepSummary", "format_summary", "summarize_sweep"]
 
 _NAN = float("nan")
 
@@ -36,6 +36,18 @@ RATE_FOR_METHOD = {
     "dense": "dense",
     "online_sgd": "online_sgd",
     "gd_reuse": "sq_reuse",
+}
+
+#: The alternative hypothesis a verdict must be able to exclude before it calls a method's rate consistent:
+#: pruning against no pruning, no pruning against pruning, online SGD's logs against the log-free smoothed
+#: rate, sample reuse against one pass. A rival that does not apply to a case, or that equals the method's own
+#: rate, is skipped. An interval that meets both bands is ``inconclusive``: the d range cannot tell them apart.
+RIVALS_FOR_METHOD = {
+    "pruned": ("dense",),
+    "oracle": ("dense",),
+    "dense": ("pruned",),
+    "online_sgd": ("smoothed_sgd",),
+    "gd_reuse": ("online_sgd",),
 }
 
 
@@ -65,9 +77,9 @@ class SummaryRow:
     band_low, band_high : float
         The slopes the verdict accepts: the local slope plus the allowance for unstated polylog factors.
     verdict : str
-        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``. The rates of the other methods run on the
-        same teacher (link, r, q, alpha)
-        are passed as competitors: an interval that also meets their band is ``inconclusive``.
+        ``consistent``, ``inconsistent``, ``inconclusive`` or ``n/a``. The rates of the method's alternatives
+        (:data:`RIVALS_FOR_METHOD`) are passed as competitors: an interval that also meets one of their bands is
+        ``inconclusive``.
     note : str
         Why a number is missing, or what the verdict rests on.
     threshold_low, threshold_high : tuple of float
@@ -160,12 +172,21 @@ def _rate(name: str, k_star: int, case: CaseSpec) -> Any:
     return predicted_rate(name, k_star, alpha=case.alpha, r=case.r, k_gen=k_gen)
 
 
+def _threshold_fields(thresholds: Any) -> dict[str, tuple]:
+    return {
+        "thresholds": tuple(float(t.threshold) for t in thresholds),
+        "threshold_low": tuple(float(t.confidence_interval.low) for t in thresholds),
+        "threshold_high": tuple(float(t.confidence_interval.high) for t in thresholds),
+        "censored": tuple(bool(t.censored) for t in thresholds),
+        "below_grid": tuple(bool(t.below_grid) for t in thresholds),
+    }
+
+
 def _fit_row(
     case: CaseSpec,
     method: str,
     curves: dict[int, tuple[np.ndarray, np.ndarray]],
     seed: int,
-    rivals: tuple[str, ...],
     fit_options: dict[str, Any],
 ) -> dict[str, Any]:
     """The compare-layer numbers of one row (with a note where a number cannot be given)."""
@@ -185,14 +206,15 @@ def _fit_row(
             warnings.simplefilter("ignore")  # censored thresholds are reported through fit.excluded
             fit = fit_exponent_from_curves(curves, rng=seed, min_points=min(3, len(curves)), **fit_options)
     except ValueError as exc:
+        # no slope (e.g. too many censored dimensions), but each n*(d) is still worth reporting
+        from theorylab.compare import estimate_threshold
+
+        out.update(_threshold_fields([estimate_threshold(n, success, rng=seed, **fit_options)
+                                      for _, (n, success) in sorted(curves.items())]))
         out["note"] = f"no slope: {exc}"
         return out
     if fit.thresholds:
-        out["thresholds"] = tuple(float(t.threshold) for t in fit.thresholds)
-        out["threshold_low"] = tuple(float(t.confidence_interval.low) for t in fit.thresholds)
-        out["threshold_high"] = tuple(float(t.confidence_interval.high) for t in fit.thresholds)
-        out["censored"] = tuple(bool(t.censored) for t in fit.thresholds)
-        out["below_grid"] = tuple(bool(t.below_grid) for t in fit.thresholds)
+        out.update(_threshold_fields(fit.thresholds))
     out["intercept"] = float(fit.intercept)
     out["slope"] = float(fit.slope)
     out["ci_low"], out["ci_high"] = (float(x) for x in fit.confidence_interval)
@@ -209,10 +231,17 @@ def _fit_row(
         return out
     try:
         rate = _rate(rate_name, k_star, case)
-        competitors = [_rate(r, k_star, case) for r in rivals if r != rate_name]
     except ValueError as exc:
         out["note"] = "; ".join([f"no predicted rate: {exc}", *notes])
         return out
+    competitors = []
+    for name in RIVALS_FOR_METHOD.get(method, ()):
+        try:
+            rival = _rate(name, k_star, case)
+        except ValueError:  # the alternative does not apply here (e.g. a single-index rate at r = 2)
+            continue
+        if rival.expression != rate.expression:  # an identical rate is no alternative
+            competitors.append(rival)
     v = verdict(fit, rate, competitors=competitors)
     out["predicted"] = float(rate.exponent)
     out["predicted_local_slope"] = float(v.predicted_slope)
@@ -257,16 +286,6 @@ def summarize_sweep(
     fit_options = {} if n_resamples is None else {"n_resamples": check_int(n_resamples, "n_resamples", minimum=1)}
     rows = []
     missing = 0
-    # the competitors a verdict must exclude: the rates of the other methods run on the same teacher
-    # (same link, r, q, alpha), whether they sit in the same case or in another one
-    def setting(case: CaseSpec) -> tuple:
-        return (str(case.link_object.expr), case.r, case.q, case.alpha)
-
-    rivals_of: dict[tuple, tuple[str, ...]] = {}
-    for c in spec.cases:
-        names = rivals_of.get(setting(c), ())
-        rivals_of[setting(c)] = tuple(dict.fromkeys(names + tuple(RATE_FOR_METHOD[m] for m in c.methods
-                                                                  if m in RATE_FOR_METHOD)))
     for case in spec.cases:
         for method in case.methods:
             curves: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -288,7 +307,7 @@ def summarize_sweep(
                 "thresholds": tuple(_NAN for _ in curves),
             }
             if curves:
-                base.update(_fit_row(case, method, curves, spec.seed, rivals_of[setting(case)], fit_options))
+                base.update(_fit_row(case, method, curves, spec.seed, fit_options))
             else:
                 base["note"] = "no stored results"
             rows.append(SummaryRow(**base))
