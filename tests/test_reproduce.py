@@ -103,3 +103,34 @@ def test_markdown_lists_reasons_for_cases_not_consistent():
     md = format_report_markdown(report)
     assert "| He3 a=0.25 q=0 | dense | 3 |" in md
     assert "threshold not reached at d=27" in md
+
+
+def _row(**kw):
+    from theorylab.sweeps.summary import SummaryRow
+
+    base = dict(label="x / m", link="He3(z)", method="online_sgd", alpha=0.25, q=0.0, r=1, k_star=3, d=(24, 128),
+                thresholds=(1.0, 2.0), censored=(False, False))
+    base.update(kw)
+    return SummaryRow(**base)
+
+
+def test_reasons_distinguish_censoring_width_logs_and_upper_bounds():
+    from theorylab.reproduction import _why
+
+    censored = _row(censored=(False, True), verdict="n/a", note="no slope")
+    assert "threshold not reached within the n grid at d=128 (n ≤ 5,000)" in _why(censored, {128: 5000})
+    wide = _row(slope=1.0, ci_low=0.2, ci_high=1.8, verdict="inconclusive", note="half-width exceeds")
+    assert "too wide to tell" in _why(wide, {})
+    rival = _row(slope=1.0, ci_low=0.9, ci_high=1.1, verdict="inconclusive", note="... and also the band of dense")
+    assert "two candidate rates" in _why(rival, {})
+    # the rate d^2 log^2 d: below its band but the interval holds 2, the exponent without the logs
+    logs = _row(slope=1.6, ci_low=0.9, ci_high=2.1, predicted=2.0, predicted_local_slope=2.5, band_low=2.5,
+                band_high=3.0, verdict="inconsistent")
+    assert "do not show the stated logs" in _why(logs, {})
+    # a log-free rate d^2 undercut: an upper bound that is not tight
+    below = _row(slope=1.6, ci_low=1.4, ci_high=1.8, predicted=2.0, predicted_local_slope=2.0, band_low=2.0,
+                 band_high=2.5, verdict="inconsistent")
+    assert "upper bound" in _why(below, {})
+    above = _row(slope=3.0, ci_low=2.8, ci_high=3.2, predicted=2.0, predicted_local_slope=2.0, band_low=2.0,
+                 band_high=2.5, verdict="inconsistent")
+    assert "above the accepted band" in _why(above, {})

@@ -50,6 +50,9 @@ METHOD_NAMES: dict[str, str] = {
     "online_sgd": "online SGD",
     "smoothed_sgd": "smoothed SGD",
     "sq": "SQ",
+    "sq_reuse": "sample reuse (SQ)",
+    "gd_reuse": "GD with sample reuse",
+    "oracle": "oracle support",
 }
 
 # Fixed colours so that a method has the same colour in every figure (matplotlib's default cycle).

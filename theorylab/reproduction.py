@@ -228,7 +228,14 @@ def _why(row: Any, n_max: dict[int, int]) -> str:
             reasons.append(f"the interval [{row.ci_low:.2f}, {row.ci_high:.2f}] is too wide to tell "
                            "(more trials or a longer d range would narrow it)")
     if row.verdict == "inconsistent" and math.isfinite(row.slope):
-        if row.ci_high < row.band_low:
+        if row.ci_high < row.band_low and row.predicted_local_slope > row.predicted + 1e-9 and (
+                row.ci_low <= row.predicted <= row.ci_high):
+            reasons.append(
+                f"measured slope {row.slope:.2f} lies below the accepted band [{row.band_low:.2f}, "
+                f"{row.band_high:.2f}], whose local slope includes the log factors the source states; the interval "
+                f"contains the exponent without them ({row.predicted:.2f}): over this d range the data agree with "
+                "the power of d but do not show the stated logs")
+        elif row.ci_high < row.band_low:
             reasons.append(
                 f"measured slope {row.slope:.2f} lies below the accepted band [{row.band_low:.2f}, "
                 f"{row.band_high:.2f}]: the method needs fewer samples than the rate at these d; the rate is a "
