@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import importlib
+import inspect
 import json
 import math
 import numbers
@@ -56,9 +57,6 @@ __all__ = [
     "load_sweep",
     "sweep_from_dict",
 ]
-
-#: Methods accepted when the numeric layer does not publish its own list.
-_FALLBACK_METHODS = ("pruned", "dense", "online_sgd")
 
 #: Keys of a case table (TOML) and fields of :class:`CaseSpec`.
 CASE_KEYS = (
@@ -86,36 +84,22 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def known_methods() -> tuple[str, ...]:
-    """The methods :func:`theorylab.numeric.simulate` accepts (its ``METHODS`` when published).
+    """The methods :func:`theorylab.numeric.simulate` accepts (its ``METHODS``).
 
     Examples
     --------
     >>> "pruned" in known_methods() and "dense" in known_methods()
     True
     """
-    try:
-        # the module, not the function of the same name that theorylab.numeric re-exports
-        _sim_module = importlib.import_module("theorylab.numeric.simulate")
-        methods = getattr(_sim_module, "METHODS", None)
-    except ImportError:
-        methods = None
-    if methods:
-        return tuple(methods)
-    return _FALLBACK_METHODS
+    # the module, not the function of the same name that theorylab.numeric re-exports
+    return tuple(importlib.import_module("theorylab.numeric.simulate").METHODS)
 
 
-def _simulate_parameters() -> set[str] | None:
-    """The keyword names of ``simulate``, or ``None`` when the numeric layer is not available."""
-    try:
-        import inspect
+def _simulate_parameters() -> set[str]:
+    """The keyword names of ``simulate``."""
+    from theorylab.numeric.simulate import simulate
 
-        from theorylab.numeric.simulate import simulate
-    except ImportError:
-        return None
-    params = inspect.signature(simulate).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return None
-    return set(params)
+    return set(inspect.signature(simulate).parameters)
 
 
 def canonical_json(obj: Any) -> str:
@@ -297,11 +281,10 @@ class CaseSpec:
             if key in _RESERVED_OPTIONS:
                 raise ValueError(f"options.{key}: set by the sweep itself; use the case key instead")
         params = _simulate_parameters()
-        if params is not None:
-            for key in options:
-                if key not in params:
-                    allowed = sorted(params - set(_RESERVED_OPTIONS))
-                    raise ValueError(f"options.{key}: not an argument of simulate{_nearest(key, allowed)}")
+        for key in options:
+            if key not in params:
+                allowed = sorted(params - set(_RESERVED_OPTIONS))
+                raise ValueError(f"options.{key}: not an argument of simulate{_nearest(key, allowed)}")
         try:
             canonical_json(options)
         except (TypeError, ValueError) as exc:
@@ -446,10 +429,12 @@ class Cell:
         """Keyword arguments of ``simulate`` for this cell."""
         case = self.case
         link = case.link if isinstance(case.link, str) else case.link_object
+        n_min, n_max = case.n_range(self.d)
         kwargs: dict[str, Any] = {
             "link": link,
             "d": self.d,
-            "n": case.n_range(self.d)[1],
+            "n": n_max,
+            "n_min": n_min,
             "method": self.method,
             "alpha": case.alpha,
             "q": case.q,
@@ -457,9 +442,6 @@ class Cell:
             "trials": case.trials,
             "seed": self.seed,
         }
-        params = _simulate_parameters()
-        if "n_min" in (params or ()):
-            kwargs["n_min"] = case.n_range(self.d)[0]
         criterion = case.success_criterion()
         if criterion is not None:
             kwargs["criterion"] = criterion

@@ -151,10 +151,8 @@ class SweepSummary:
 
 
 def _information_exponent(case: CaseSpec) -> int | None:
-    try:
-        from theorylab.symbolic.exponents import information_exponent
-    except ImportError:
-        return None
+    from theorylab.symbolic.exponents import information_exponent
+
     try:
         return int(information_exponent(case.link_object))
     except (ValueError, TypeError, NotImplementedError):
@@ -193,11 +191,8 @@ def _fit_row(
     out: dict[str, Any] = {}
     k_star = _information_exponent(case)
     out["k_star"] = k_star
-    try:
-        from theorylab.compare import fit_exponent_from_curves, verdict
-    except ImportError:  # pragma: no cover - the compare layer is part of the package
-        out["note"] = "theorylab.compare is not available: success curves stored, no slope"
-        return out
+    from theorylab.compare import fit_exponent_from_curves, verdict
+
     if len(curves) < 2:
         out["note"] = "fewer than two dimensions stored: no slope"
         return out
