@@ -174,6 +174,8 @@ def _design(own: Any, rivals: list[Any], fit: Any, case: CaseSpec) -> tuple[bool
     from theorylab.compare import separable
 
     half = max((float(fit.confidence_interval[1]) - float(fit.confidence_interval[0])) / 2, 1e-6)
+    if not math.isfinite(half):
+        return False, "the slope interval is unbounded: no design check"
     lo, hi = (float(x) for x in fit.d_range)
     fixed_d = case.d_grid[0] if case.axis == "s" else None
     blocked = [r.name for r in rivals
