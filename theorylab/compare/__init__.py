@@ -6,7 +6,12 @@ the ``Rate`` objects of :mod:`theorylab.symbolic.rates` (THEORY.md §8).
 >>> from theorylab.compare import estimate_threshold, fit_exponent_from_curves, verdict
 """
 
-from theorylab.compare.crossover import ContrastResult, CrossoverResult, alpha_contrast, crossover_dimension
+from theorylab.compare.crossover import (
+    ContrastResult,
+    CrossoverResult,
+    alpha_contrast,
+    crossover_dimension,
+)
 from theorylab.compare.fits import ExponentFit, TheilSen, fit_exponent, fit_exponent_from_curves
 from theorylab.compare.planner import Design, Pilot, Plan, plan_design
 from theorylab.compare.thresholds import (

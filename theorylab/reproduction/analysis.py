@@ -10,7 +10,6 @@ of one link, r and q at several α, the measured exponents of one method give th
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
