@@ -131,6 +131,8 @@ class CaseReport:
     claim : str
         The paper's claim the case tests (reproduction only).
     curves : tuple of Curve
+    seconds : tuple of float
+        Wall seconds each point's cell took (NaN where the store did not record it).
     """
 
     label: str
@@ -173,6 +175,7 @@ class CaseReport:
     notes: tuple[str, ...] = ()
     claim: str = ""
     curves: tuple[Curve, ...] = ()
+    seconds: tuple[float, ...] = ()
 
     @property
     def own(self) -> PredictedLine | None:
@@ -199,7 +202,7 @@ class CaseReport:
                 v = tuple(PredictedLine.from_dict(p) for p in v)
             elif f.name == "curves":
                 v = tuple(Curve.from_dict(c) for c in v)
-            elif f.name in ("thresholds", "threshold_low", "threshold_high"):
+            elif f.name in ("thresholds", "threshold_low", "threshold_high", "seconds"):
                 v = tuple(_float(x) for x in v)
             elif f.name in ("values", "n_min", "n_max"):
                 v = tuple(int(x) for x in v)

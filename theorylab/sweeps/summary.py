@@ -260,6 +260,7 @@ def _case_rows(case: CaseSpec, spec: SweepSpec, store: ResultStore, fit_options:
             fixed_d=case.d_grid[0] if case.axis == "s" else None, values=xs,
             n_min=tuple(case.n_range(x)[0] for x in xs), n_max=tuple(case.n_range(x)[1] for x in xs),
             thresholds=tuple(_NAN for _ in xs),
+            seconds=tuple(float(results[x].meta.get("elapsed_s", _NAN)) for x in xs),
             curves=tuple(Curve(int(x), tuple(int(v) for v in results[x].n),
                                tuple(int(v) for v in np.asarray(results[x].success).sum(axis=0)),
                                int(np.asarray(results[x].success).shape[0])) for x in xs))
