@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from theorylab.compare.planner import Pilot, Plan, plan_design
-from theorylab.report import CaseReport, Curve
+from theorylab.report import CaseReport
 
 __all__ = ["pilot_from_row", "plan_case", "default_grids", "CasePlan"]
 
