@@ -128,9 +128,10 @@ def plan_case(store_dir: str | Path, label: str, method: str | None = None, *, b
     info = method_info(row.method)
     if info.rate is None or row.k_star is None:
         raise ValueError(f"method: {row.method!r} has no rate to plan for")
+    k_star = int(row.k_star)
 
     def rate(name: str) -> Any:
-        return predicted_rate(name, row.k_star, alpha=row.alpha, r=row.r, k_gen=row.k_gen)
+        return predicted_rate(name, k_star, alpha=row.alpha, r=row.r, k_gen=row.k_gen)
 
     competitors = [rate(n) for n in row.competitors]
     pilot = pilot_from_row(row)

@@ -39,7 +39,7 @@ import json
 import math
 import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,10 +221,10 @@ class CaseSpec:
     """
 
     link: Any
-    methods: tuple[str, ...]
-    d_grid: tuple[int, ...]
-    n_min: int | tuple[int, ...]
-    n_max: int | tuple[int, ...]
+    methods: Sequence[str]
+    d_grid: Sequence[int]
+    n_min: int | Sequence[int]
+    n_max: int | Sequence[int]
     trials: int = 16
     r: int = 1
     q: float = 0.0
@@ -234,8 +234,8 @@ class CaseSpec:
     options: Mapping[str, Any] = field(default_factory=dict)
     label: str | None = None
     axis: str = "d"
-    s_grid: tuple[int, ...] = ()
-    alpha_grid: tuple[float, ...] = ()
+    s_grid: Sequence[int] = ()
+    alpha_grid: Sequence[float] = ()
 
     def __post_init__(self) -> None:
         from theorylab.symbolic import as_link
@@ -368,7 +368,7 @@ class CaseSpec:
     @property
     def scan(self) -> tuple[int, ...]:
         """The scanned values: ``d_grid`` (axis "d") or ``s_grid`` (axis "s")."""
-        return self.d_grid if self.axis == "d" else self.s_grid
+        return tuple(self.d_grid if self.axis == "d" else self.s_grid)
 
     def alpha_at(self, s: int) -> float:
         """The α of the cell with support size ``s`` in an s-scan: log s / log d (so d^α = s)."""
@@ -570,7 +570,7 @@ class SweepSpec:
 
     name: str
     seed: int
-    cases: tuple[CaseSpec, ...]
+    cases: Sequence[CaseSpec]
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -591,7 +591,7 @@ class SweepSpec:
                 raise TypeError(f"cases[{i}]: must be a CaseSpec, got {type(case).__name__}")
         object.__setattr__(self, "cases", cases)
         seen: dict[str, str] = {}
-        labels: dict[str, int] = {}
+        labels: dict[str | None, int] = {}
         for i, case in enumerate(cases):
             if case.label in labels:
                 raise ValueError(f"cases[{i}].label: {case.label!r} is already the label of cases[{labels[case.label]}]")
@@ -606,13 +606,13 @@ class SweepSpec:
     def _case_cells(self, index: int, case: CaseSpec) -> list[Cell]:
         if case.axis == "s":
             return [
-                Cell(case_index=index, label=case.label, method=m, d=case.d_grid[0], case=case,
+                Cell(case_index=index, label=str(case.label), method=m, d=case.d_grid[0], case=case,
                      sweep_seed=self.seed, s=s)
                 for m in case.methods
                 for s in case.s_grid
             ]
         return [
-            Cell(case_index=index, label=case.label, method=m, d=d, case=case, sweep_seed=self.seed)
+            Cell(case_index=index, label=str(case.label), method=m, d=d, case=case, sweep_seed=self.seed)
             for m in case.methods
             for d in case.d_grid
         ]

@@ -116,7 +116,7 @@ def _rate_or_none(name: str, ex: _Exponents, case: CaseSpec) -> Any:
         return None
 
 
-def _threshold_fields(thresholds: Any) -> dict[str, tuple]:
+def _threshold_fields(thresholds: Any) -> dict[str, Any]:
     return {
         "thresholds": tuple(float(t.threshold) for t in thresholds),
         "threshold_low": tuple(float(t.confidence_interval.low) for t in thresholds),
@@ -126,7 +126,8 @@ def _threshold_fields(thresholds: Any) -> dict[str, tuple]:
     }
 
 
-def _fit(curves: dict[int, tuple[np.ndarray, np.ndarray]], seed: int, fit_options: dict[str, Any]) -> tuple[Any, dict]:
+def _fit(curves: dict[int, tuple[np.ndarray, np.ndarray]], seed: int,
+         fit_options: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """The exponent fit, or (None, per-point thresholds and a note) when no slope can be given."""
     from theorylab.compare import estimate_threshold, fit_exponent_from_curves
 
@@ -139,7 +140,7 @@ def _fit(curves: dict[int, tuple[np.ndarray, np.ndarray]], seed: int, fit_option
                                  for _, (n, success) in sorted(curves.items())])
         out["notes"] = (f"no slope: {exc}",)
         return None, out
-    out = _threshold_fields(fit.thresholds) if fit.thresholds else {}
+    out = dict(_threshold_fields(fit.thresholds)) if fit.thresholds else {}
     lo, hi = (float(x) for x in fit.confidence_interval)
     out.update(slope=float(fit.slope), slope_low=lo, slope_high=hi, intercept=float(fit.intercept),
                theil_sen=float(fit.theil_sen.slope))
