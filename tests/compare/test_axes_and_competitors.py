@@ -145,3 +145,8 @@ def test_planner_finds_the_cheapest_separating_design_or_says_none():
     assert not none.feasible and "csq_dense" in none.reason and "overlap" in none.reason
     with pytest.raises(ValueError, match="at least three"):
         plan_design(pruned, [csq], pilot, [(2, 4)], axis="s", d=256)
+
+
+def test_a_verdict_of_an_unbounded_interval_is_refused():
+    with pytest.raises(ValueError, match="unbounded"):
+        verdict(_fit(1.0, 0.5, math.inf, (16, 256)), predicted_rate("dense", 2))

@@ -274,6 +274,9 @@ def _fit_parts(fit: Any) -> tuple[float, float, float, tuple[float, float]]:
         ) from None
     if math.isnan(slope) or math.isnan(lo) or math.isnan(hi) or hi < lo:
         raise ValueError(f"fit must have a slope and an interval low <= high, got {slope} in [{lo}, {hi}]")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"fit: its interval [{lo}, {hi}] is unbounded (censored or below-grid thresholds left "
+                         "the bootstrap without a bound); a verdict needs measured thresholds")
     return slope, lo, hi, d_range  # type: ignore[return-value]
 
 
@@ -297,8 +300,6 @@ def _verdict_iv(fit: Any, rate: Any, polylog_allowance: Any, d_range: Any, max_h
     slope, lo, hi, fit_range = _fit_parts(fit)
     _check_rate(rate)
     fixed_d = _check_axis(axis, d)
-    if getattr(fit, "censored_fit", False):
-        raise ValueError("fit: censored thresholds only bound n*; a verdict needs measured thresholds")
     if d_range is None:
         x_lo, x_hi = _check_d_range(fit_range[0], fit_range[1], "fit.d_range")
     else:

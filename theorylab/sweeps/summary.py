@@ -226,6 +226,9 @@ def _judge_row(case: CaseSpec, method: str, fit: Any, ex: _Exponents) -> dict[st
     if fit is None:
         return out
     fixed_d = case.d_grid[0] if case.axis == "s" else None
+    if not (math.isfinite(float(fit.confidence_interval[0])) and math.isfinite(float(fit.confidence_interval[1]))):
+        out["notes"] = ("the slope interval is unbounded (censored thresholds): no verdict",)
+        return out
     v = verdict(fit, own, competitors=rivals, axis=case.axis, d=fixed_d)
     can, design_note = _design(own, rivals, fit, case)
     outcome, reason = v.outcome, v.reason
