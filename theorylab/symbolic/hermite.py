@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic.links import Link, Z, as_link
 
@@ -51,16 +52,23 @@ __all__ = [
     "hermite_expansion",
     "relu_hermite_coefficient",
     "normalize_link",
+    "is_constant",
+    "is_negligible",
+    "link_moments",
     "hermite_tensors",
     "gaussian_expectation",
     "DEFAULT_ATOL",
     "DEFAULT_RTOL",
+    "DEFAULT_CONSTANT_TOL",
 ]
 
 #: Absolute tolerance of the numeric path on the orthonormal coefficients c_k.
 DEFAULT_ATOL = 1e-12
 #: Relative tolerance of the numeric path, relative to ‖c‖₂ = (E σ²)^{1/2} (partial sum).
 DEFAULT_RTOL = 1e-10
+#: The zero/constant policy (:func:`is_negligible`, :func:`is_constant`): a computed number is zero when at most
+#: this fraction of the link's RMS (E σ²)^{1/2}; a link is constant when (Var σ)^{1/2} is.
+DEFAULT_CONSTANT_TOL = 1e-8
 _MAX_NODES = 1 << 14
 _SQRT_2PI = sympy.sqrt(2 * sympy.pi)
 
@@ -331,7 +339,7 @@ def _exact_coefficients(pieces: _Pieces, degree: int) -> list[sympy.Expr]:
         jump = polys[i + 1] - polys[i]
         if jump.is_zero:
             continue
-        derivs = []
+        derivs: list[sympy.Expr] = []
         g = jump
         while not g.is_zero and len(derivs) < degree:
             derivs.append(g.eval(t))
@@ -361,25 +369,15 @@ def _numeric_orthonormal(
     link: Link, degree: int, atol: float, rtol: float, max_nodes: int
 ) -> tuple[np.ndarray, int, float]:
     """Orthonormal coefficients c_0..c_degree by Gauss-Hermite_e quadrature, refined by doubling."""
-    from scipy.special import roots_hermitenorm
 
     def at(n: int) -> np.ndarray:
-        x, w = roots_hermitenorm(n)
-        keep = w > 0
-        x, w = x[keep], w[keep] / math.sqrt(2 * math.pi)
+        x, w = gauss_hermite(n)
         with np.errstate(over="ignore", invalid="ignore"):
             f = np.asarray(link.numpy(x), dtype=float)
         if not np.all(np.isfinite(f)):
             raise ValueError(f"link {link.text!r} is not finite at the quadrature nodes (|z| <= {np.max(np.abs(x)):.1f})")
-        sw = np.sqrt(w)
-        g = sw * f
-        u_prev, u = np.zeros_like(x), sw.copy()  # u_k = √w h_k(x): orthonormal Hermite functions
-        c = np.empty(degree + 1)
-        for k in range(degree + 1):
-            c[k] = float(g @ u)
-            u_next = (x * u - math.sqrt(k) * u_prev) / math.sqrt(k + 1)
-            u_prev, u = u, u_next
-        return c
+        u = orthonormal_hermite(x, degree, weight=w)  # √w h_k(x): orthonormal Hermite functions
+        return np.asarray(u @ (np.sqrt(w) * f), dtype=float)
 
     n = min(max(64, 2 * (degree + 1)), max_nodes // 2)
     c = at(n)
@@ -566,10 +564,97 @@ def gaussian_expectation(link: Any, *, method: str = "auto") -> sympy.Expr:
     return hermite_coefficients(link, 0, method=method)[0]
 
 
+# ---------------------------------------------------------------------------------------------
+# The zero/constant policy.
+
+
+def is_negligible(value: Any, scale: Any, tol: float = DEFAULT_CONSTANT_TOL) -> bool:
+    """The one zero policy: is ``value`` zero, relative to ``scale`` (the RMS (E σ²)^{1/2} it is measured against)?
+
+    An exact SymPy number is zero only when it is exactly zero; a number computed in floating point (a Python or
+    NumPy float, or a SymPy expression holding a ``Float``) when |value| <= tol · |scale|.
+
+    Examples
+    --------
+    >>> is_negligible(sympy.sqrt(2) - sympy.sqrt(2), 1), is_negligible(sympy.Rational(1, 10**30), 1)
+    (True, False)
+    >>> is_negligible(1e-12, 1000.0), is_negligible(1e-3, 1e-3)
+    (True, False)
+    """
+    if isinstance(value, sympy.Basic) and not value.has(sympy.Float):
+        if value == 0:
+            return True
+        z = value.is_zero
+        if z is not None:
+            return bool(z)
+        return bool(abs(sympy.N(value, 60)) < sympy.Float("1e-50"))  # pragma: no cover - undecided by SymPy
+    return bool(abs(float(value)) <= tol * abs(float(scale)))
+
+
+def _expectation(link: Link, expr: sympy.Expr | None, func: Callable | None) -> sympy.Expr:
+    """E g(z) for g = ``expr`` (in the link's variables) or g = ``func`` (a callable of z)."""
+    if expr is not None:
+        if link.arity > 1:
+            return hermite_tensors(as_link(sympy.expand(expr), arity=link.arity), 0)[0]
+        return gaussian_expectation(as_link(expr))
+    return gaussian_expectation(Link(None, link.variables, link.text, func))
+
+
+def link_moments(link: Any) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(E σ, Var σ, E σ²) for z ~ N(0, I_r), with Var σ = E[(σ - E σ)²] computed directly (no cancellation).
+
+    Exact for (piecewise) polynomials, Gauss-Hermite_e quadrature for other single-index links; multi-index links
+    must be polynomials.
+
+    Examples
+    --------
+    >>> link_moments("z**2 + 1")
+    (2, 2, 6)
+    >>> [float(v) for v in link_moments(lambda t: 0 * t + 1000.0)]
+    [1000.0, 0.0, 1000000.0]
+    """
+    link = as_link(link)
+    if link.arity > 1 and (link.expr is None or not link.expr.is_polynomial(*link.variables)):
+        raise ValueError(f"link {link.text!r}: the moments of a multi-index link need a polynomial link")
+    if link.expr is not None:
+        mean = _expectation(link, link.expr, None)
+        var = _expectation(link, (link.expr - mean) ** 2, None)
+        second = _expectation(link, link.expr**2, None)
+        return mean, var, second
+    f = link.numpy
+    mean = _expectation(link, None, f)
+    m = float(mean)
+    var = _expectation(link, None, lambda z: (np.asarray(f(z), dtype=float) - m) ** 2)
+    second = _expectation(link, None, lambda z: np.asarray(f(z), dtype=float) ** 2)
+    return mean, var, second
+
+
+def is_constant(link: Any, *, tol: float = DEFAULT_CONSTANT_TOL) -> bool:
+    """Whether the link is constant: Var σ = 0, exactly for exact links, (Var σ)^{1/2} <= tol (E σ²)^{1/2} else.
+
+    The one constant policy of theorylab (:func:`normalize_link`, ``information_exponent`` and
+    ``generative_exponent`` all use it): relative to the link's own scale, so that it calls c and 10⁶·c alike,
+    and free of cancellation, since Var σ is computed as E[(σ - E σ)²] and not as E σ² - (E σ)².
+
+    Examples
+    --------
+    >>> [is_constant(lambda t, c=c: 0 * t + c) for c in (0.5, 7.0, 1000.0)]
+    [True, True, True]
+    >>> is_constant("1e-3*He2(z)"), is_constant("relu(-z**2)")
+    (False, True)
+    """
+    tol = check_real(tol, "tol", low=0.0)
+    _, var, second = link_moments(link)
+    root = sympy.sqrt(var) if isinstance(var, sympy.Basic) else math.sqrt(max(float(var), 0.0))
+    return is_negligible(root, math.sqrt(max(float(second), 0.0)), tol)
+
+
 def normalize_link(link: Any) -> Link:
     """The standardised link (σ - E σ) / √Var σ, so that E σ = 0 and E σ² = 1 (the paper's assumption).
 
     Exact (a SymPy expression) for (piecewise) polynomials, numeric for the rest; callables give callables.
+    A link that :func:`is_constant` calls constant raises ValueError; a numeric mean that :func:`is_negligible`
+    calls zero (relative to (E σ²)^{1/2}) is taken as zero.
 
     Examples
     --------
@@ -581,24 +666,16 @@ def normalize_link(link: Any) -> Link:
     ValueError: link '3' is constant (zero variance) and cannot be normalised
     """
     link = as_link(link)
-    if link.arity > 1:
-        if link.expr is None:
-            raise ValueError("normalize_link: multi-index links must be SymPy polynomials")
-        mean = hermite_tensors(link, 0)[0]
-        second = hermite_tensors(as_link(sympy.expand(link.expr**2), arity=link.arity), 0)[0]
-    elif link.expr is not None:
-        mean = gaussian_expectation(link)
-        second = gaussian_expectation(as_link(link.expr**2))
-    else:
-        func = link.func
-        mean = gaussian_expectation(link)
-        second = gaussian_expectation(Link(None, link.variables, link.text, lambda z: func(z) ** 2))
-    if isinstance(mean, sympy.Float) and abs(float(mean)) <= DEFAULT_ATOL * max(1.0, abs(float(second))) ** 0.5:
-        mean = sympy.Integer(0)  # zero within the stated tolerance of the numeric path
-    var = sympy.simplify(second - mean**2) if not isinstance(second, sympy.Float) else second - mean**2
-    if var == 0 or (var.is_number and abs(float(var)) < 1e-14):
+    if link.arity > 1 and link.expr is None:
+        raise ValueError("normalize_link: multi-index links must be SymPy polynomials")
+    mean, var, second = link_moments(link)
+    rms = math.sqrt(max(float(second), 0.0))
+    root = sympy.sqrt(var) if isinstance(var, sympy.Basic) else math.sqrt(max(float(var), 0.0))
+    if is_negligible(root, rms):
         raise ValueError(f"link {link.text!r} is constant (zero variance) and cannot be normalised")
-    scale = sympy.sqrt(var)
+    if isinstance(mean, sympy.Float) and is_negligible(mean, rms):
+        mean = sympy.Integer(0)
+    scale = sympy.sqrt(sympy.simplify(var) if not isinstance(var, sympy.Float) else var)
     if link.expr is not None:
         expr = sympy.factor_terms(sympy.expand(link.expr - mean) / scale)
         return Link(expr=expr, variables=link.variables, text=f"normalized({link.text})")
