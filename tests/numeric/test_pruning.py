@@ -1,4 +1,4 @@
-"""Algorithm 1 (PruneNetwork): a slow loop reference, the even/odd split (Cor. 16), the paper's worked
+"""Algorithm 1 (PruneNetwork): the plain-loop reference of theorylab.numeric.reference as oracle, the even/odd split (Cor. 16), the paper's worked
 examples (§4, (6.1), (6.4); App. A), and the other strategies."""
 
 import math
@@ -7,68 +7,11 @@ import numpy as np
 import pytest
 
 from theorylab.numeric.pruning import PaperPruner, default_c, make_pruner, prune, prune_network
+from theorylab.numeric.reference import prune_network_reference
 from theorylab.numeric.teachers import Teacher
 
 # ReLU Hermite coefficients at b = 0 (THEORY §2, App. A): γ̃1 = 1/2, γ̃2 = 1/√(2π), γ̃4 = -1/√(2π), γ̃6 = 3/√(2π)
 G2 = 1 / math.sqrt(2 * math.pi)
-
-
-# ---------------------------------------------------------------------------------------------
-# slow reference: plain Python loops over neurons, directions, samples and coordinates
-def slow_algorithm1(X, y, z, a_half, b_half, M, c):
-    n, d = X.shape
-    D = d + 1
-    rows = [list(X[s_]) + [z[s_]] for s_ in range(n)]
-    m = len(a_half)
-    a = list(a_half) + [-a_half[m - 1 - j] for j in range(m)]
-    b = list(b_half) + [b_half[m - 1 - j] for j in range(m)]
-    s = math.sqrt(1 - c * c)
-
-    def e_tilde(i):
-        e = [0.0] * D
-        if i < d:
-            e[i] = c
-            e[d] = s
-        else:
-            e[d] = 1.0
-        return e
-
-    def relu_prime(u):
-        return 1.0 if u > 0 else 0.0
-
-    def grad(j, i, sign):
-        e = e_tilde(i)
-        g = [0.0] * D
-        for li in range(n):
-            t = sum(e[k] * rows[li][k] for k in range(D))
-            if sign > 0:  # ϕ_+'(t; b) = (ϕ'(t+b) - ϕ'(-t+b))/2
-                dphi = (relu_prime(t + b[j]) - relu_prime(-t + b[j])) / 2
-            else:  # ϕ_-'(t; b) = (ϕ'(t+b) + ϕ'(-t+b))/2
-                dphi = (relu_prime(t + b[j]) + relu_prime(-t + b[j])) / 2
-            for k in range(D):
-                g[k] += -a[j] / n * y[li] * rows[li][k] * dphi
-        return g
-
-    def truncated_sq(g):
-        mags = sorted((abs(v) for v in g), reverse=True)[:M]
-        return sum(v * v for v in mags)
-
-    norms = {+1: [0.0] * D, -1: [0.0] * D}
-    for sign in (+1, -1):
-        for i in range(D):
-            norms[sign][i] = sum(truncated_sq(grad(j, i, sign)) for j in range(2 * m))
-    J = set()
-    first = next((j for j in range(2 * m) if b[j] >= 0), None)
-    g_ed = None
-    if first is not None:
-        g_ed = grad(first, d, -1)
-        order = sorted(range(D), key=lambda k: (-abs(g_ed[k]), k))
-        J |= set(order[:M])
-    for sign in (+1, -1):
-        order = sorted(range(D), key=lambda i: (-norms[sign][i], i))
-        J |= set(order[:M])
-    J.discard(d)
-    return sorted(J), norms[+1], norms[-1], g_ed
 
 
 @pytest.mark.parametrize("link", ["He2(z) + z", "He3(z)"])
@@ -85,7 +28,7 @@ def test_vectorised_algorithm1_matches_slow_loops(link):
     gen = np.random.default_rng(7)  # same draws: m signs, then m biases
     a_half = 2.0 * gen.integers(0, 2, size=m) - 1.0
     b_half = gen.standard_normal(m)
-    J, np_, nm, g_ed = slow_algorithm1(X, y, z, a_half, b_half, M, c)
+    J, np_, nm, g_ed = prune_network_reference(X, y, z, a_half, b_half, M, c)
     np.testing.assert_allclose(res.scores["norms_plus"], np_, rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(res.scores["norms_minus"], nm, rtol=1e-10, atol=1e-13)
     if g_ed is not None:
