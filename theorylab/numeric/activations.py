@@ -152,6 +152,7 @@ def activation_from_link(link: Any, name: str, *, is_link: bool = False) -> Acti
         raise ValueError(f"activation: must be a function of one variable, got arity {lk.arity}")
     if lk.expr is None:  # plain callable: central differences
         f = lk.func
+        assert f is not None  # a Link without an expression always holds the callable
         h = 1e-6
 
         def df(t: np.ndarray) -> np.ndarray:

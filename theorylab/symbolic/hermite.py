@@ -33,11 +33,10 @@ Examples
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -46,6 +45,15 @@ import sympy
 from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic.links import Link, Z, as_link
+from theorylab.symbolic.piecewise import (
+    NotPiecewisePolynomial,
+    Phi,
+    Pieces,
+    exact_coefficients,
+    phi,
+    pieces,
+    tidy,
+)
 
 __all__ = [
     "hermite_coefficients",
@@ -70,295 +78,6 @@ DEFAULT_RTOL = 1e-10
 #: this fraction of the link's RMS (E σ²)^{1/2}; a link is constant when (Var σ)^{1/2} is.
 DEFAULT_CONSTANT_TOL = 1e-8
 _MAX_NODES = 1 << 14
-_SQRT_2PI = sympy.sqrt(2 * sympy.pi)
-
-
-class _NotPiecewisePolynomial(Exception):
-    """The expression is outside the exact (piecewise-polynomial) class."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Piecewise-polynomial decomposition of an expression in z.
-
-
-def _key(value: sympy.Expr) -> sympy.Float:
-    try:
-        key = sympy.Float(sympy.N(value, 60), 60)
-    except (TypeError, ValueError):
-        raise _NotPiecewisePolynomial from None
-    if not key.is_finite or not key.is_real:
-        raise _NotPiecewisePolynomial
-    return key
-
-
-class _Pieces:
-    """σ = polys[i] on the i-th interval between the sorted breakpoints ``points``."""
-
-    def __init__(self, points: list[sympy.Expr], polys: list[sympy.Poly]):
-        self.points = points
-        self.keys = [_key(p) for p in points]
-        self.polys = polys
-
-    @classmethod
-    def constant(cls, expr: sympy.Expr) -> _Pieces:
-        return cls([], [sympy.Poly(expr, Z)])
-
-    def poly_at(self, key: sympy.Float) -> sympy.Poly:
-        return self.polys[bisect.bisect_left(self.keys, key)]
-
-
-def _merge_points(lists: Sequence[Sequence[sympy.Expr]]) -> list[sympy.Expr]:
-    merged: list[tuple[sympy.Float, sympy.Expr]] = []
-    for pts in lists:
-        for p in pts:
-            k = _key(p)
-            if all(abs(k - mk) > 1e-45 for mk, _ in merged):
-                merged.append((k, p))
-    merged.sort(key=lambda t: t[0])
-    return [p for _, p in merged]
-
-
-def _test_points(keys: list[sympy.Float]) -> list[sympy.Rational]:
-    """An exact rational point strictly inside each interval cut by the breakpoint keys."""
-    if not keys:
-        return [sympy.Integer(0)]
-    out = [sympy.floor(keys[0]) - 1]
-    for lo, hi in zip(keys[:-1], keys[1:], strict=True):
-        mid = sympy.Rational(str((lo + hi) / 2))
-        if not (lo < mid < hi):  # pragma: no cover - breakpoints closer than 60 digits
-            raise _NotPiecewisePolynomial
-        out.append(mid)
-    out.append(sympy.ceiling(keys[-1]) + 1)
-    return [sympy.Integer(t) if not isinstance(t, sympy.Rational) else t for t in out]
-
-
-def _refine(parts: Sequence[_Pieces], extra: Sequence[sympy.Expr] = ()) -> tuple[list, list[list]]:
-    points = _merge_points([p.points for p in parts] + [list(extra)])
-    keys = [_key(p) for p in points]
-    tests = _test_points(keys)
-    table = [[part.poly_at(_key(t)) for part in parts] for t in tests]
-    return points, table
-
-
-def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
-    if poly.is_zero or poly.degree() <= 0:
-        return []
-    try:
-        roots = poly.real_roots()
-    except Exception:  # noqa: BLE001 - domains real_roots cannot handle (e.g. pi in the coefficients)
-        found = sympy.roots(poly)
-        if sum(found.values()) != poly.degree():
-            raise _NotPiecewisePolynomial from None
-        roots = []
-        for r in found:
-            if r.is_real is None:
-                raise _NotPiecewisePolynomial from None
-            if r.is_real:
-                roots.append(r)
-    return _merge_points([roots])
-
-
-def _split(parts: Sequence[_Pieces], zero_sets: Callable[[list], list]) -> tuple[list, list, list]:
-    """Refine ``parts`` and cut further at the roots that ``zero_sets(polys)`` lists on each interval."""
-    points, table = _refine(parts)
-    keys = [_key(p) for p in points]
-    extra = []
-    for i, polys in enumerate(table):
-        lo = keys[i - 1] if i > 0 else None
-        hi = keys[i] if i < len(keys) else None
-        for g in zero_sets(polys):
-            for root in _real_roots(g):
-                k = _key(root)
-                if (lo is None or k > lo + 1e-45) and (hi is None or k < hi - 1e-45):
-                    extra.append(root)
-    points = _merge_points([points, extra])
-    keys = [_key(p) for p in points]
-    tests = _test_points(keys)
-    table = [[part.poly_at(_key(t)) for part in parts] for t in tests]
-    return points, tests, table
-
-
-def _pieces(expr: sympy.Expr) -> _Pieces:
-    if not expr.has(Z):
-        if not expr.is_number or expr.is_real is False:
-            raise _NotPiecewisePolynomial
-        return _Pieces.constant(expr)
-    if expr == Z:
-        return _Pieces([], [sympy.Poly(Z, Z)])
-    if expr.is_Add or expr.is_Mul:
-        parts = [_pieces(a) for a in expr.args]
-        points, table = _refine(parts)
-        polys = []
-        for row in table:
-            acc = row[0]
-            for p in row[1:]:
-                acc = acc + p if expr.is_Add else acc * p
-            polys.append(acc)
-        return _Pieces(points, polys)
-    if expr.is_Pow:
-        e = expr.exp
-        if not (e.is_Integer and int(e) >= 0):
-            raise _NotPiecewisePolynomial
-        base = _pieces(expr.base)
-        return _Pieces(base.points, [p ** int(e) for p in base.polys])
-    if isinstance(expr, (sympy.Max, sympy.Min)):
-        acc = _pieces(expr.args[0])
-        for other in expr.args[1:]:
-            acc = _max_min(acc, _pieces(other), isinstance(expr, sympy.Max))
-        return acc
-    if isinstance(expr, sympy.Abs):
-        inner = _pieces(expr.args[0])
-        neg = _Pieces(inner.points, [-p for p in inner.polys])
-        return _max_min(inner, neg, True)
-    if isinstance(expr, (sympy.sign, sympy.Heaviside)):
-        inner = _pieces(expr.args[0])
-        points, tests, table = _split([inner], lambda polys: [polys[0]])
-        at_zero = sympy.Integer(0) if isinstance(expr, sympy.sign) else sympy.Heaviside(0)
-        if isinstance(expr, sympy.Heaviside) and len(expr.args) > 1:
-            at_zero = expr.args[1]
-        polys = []
-        for t, (p,) in zip(tests, table, strict=True):
-            if p.is_zero:
-                value = at_zero
-            else:
-                s = sympy.sign(p.eval(t))
-                value = s if isinstance(expr, sympy.sign) else (s + 1) / 2
-            polys.append(sympy.Poly(value, Z))
-        return _Pieces(points, polys)
-    if isinstance(expr, sympy.Piecewise):
-        return _piecewise(expr)
-    raise _NotPiecewisePolynomial
-
-
-def _max_min(a: _Pieces, b: _Pieces, is_max: bool) -> _Pieces:
-    points, tests, table = _split([a, b], lambda polys: [polys[0] - polys[1]])
-    polys = []
-    for t, (pa, pb) in zip(tests, table, strict=True):
-        a_bigger = (pa - pb).eval(t) >= 0
-        polys.append(pa if a_bigger == is_max else pb)
-    return _Pieces(points, polys)
-
-
-def _relationals(cond: Any) -> list[sympy.core.relational.Relational]:
-    if cond in (sympy.true, sympy.false, True, False):
-        return []
-    if isinstance(cond, sympy.core.relational.Relational):
-        if isinstance(cond, (sympy.Eq, sympy.Ne)):
-            raise _NotPiecewisePolynomial
-        return [cond]
-    if isinstance(cond, (sympy.And, sympy.Or, sympy.Not)):
-        return [r for a in cond.args for r in _relationals(a)]
-    raise _NotPiecewisePolynomial
-
-
-def _piecewise(expr: sympy.Piecewise) -> _Pieces:
-    values = [_pieces(v) for v, _ in expr.args]
-    rels = [r for _, c in expr.args for r in _relationals(c)]
-    sides = [_pieces(r.lhs - r.rhs) for r in rels]
-    n_val = len(values)
-    points, tests, table = _split(values + sides, lambda polys: list(polys[n_val:]))
-    polys = []
-    for t, row in zip(tests, table, strict=True):
-        for i, (_, cond) in enumerate(expr.args):
-            truth = cond.subs(Z, t) if hasattr(cond, "subs") else cond
-            if truth not in (sympy.true, sympy.false, True, False):
-                raise _NotPiecewisePolynomial
-            if bool(truth):
-                polys.append(row[i])
-                break
-        else:
-            raise ValueError("link: the Piecewise expression is undefined on part of the real line")
-    return _Pieces(points, polys)
-
-
-# ---------------------------------------------------------------------------------------------
-# Exact Gaussian integrals.
-
-
-def _phi(a: sympy.Expr) -> sympy.Expr:
-    return sympy.exp(-(a**2) / 2) / _SQRT_2PI
-
-
-def _Phi(a: sympy.Expr) -> sympy.Expr:
-    if a == 0:
-        return sympy.Rational(1, 2)
-    return (1 + sympy.erf(a / sympy.sqrt(2))) / 2
-
-
-def _tail_moments(m_max: int, a: sympy.Expr | None) -> list[sympy.Expr]:
-    """T_m(a) = ∫_a^∞ z^m φ(z) dz for m = 0..m_max (a = None means -∞: the full Gaussian moments)."""
-    out: list[sympy.Expr] = []
-    for m in range(m_max + 1):
-        if a is None:
-            out.append(sympy.factorial2(m - 1) if m % 2 == 0 else sympy.Integer(0))
-        elif m == 0:
-            out.append(1 - _Phi(a))
-        elif m == 1:
-            out.append(_phi(a))
-        else:
-            out.append(a ** (m - 1) * _phi(a) + (m - 1) * out[m - 2])
-    return out
-
-
-def _interval_expectation(poly: sympy.Poly, lo: sympy.Expr | None, hi: sympy.Expr | None) -> sympy.Expr:
-    """∫_lo^hi poly(z) φ(z) dz, with None for the infinite ends."""
-    if poly.is_zero:
-        return sympy.Integer(0)
-    deg = poly.degree()
-    t_lo = _tail_moments(deg, lo)
-    t_hi = _tail_moments(deg, hi) if hi is not None else [sympy.Integer(0)] * (deg + 1)
-    total = sympy.Integer(0)
-    for (m,), coeff in poly.terms():
-        total += coeff * (t_lo[m] - t_hi[m])
-    return total
-
-
-def _hermite_values(a: sympy.Expr, m_max: int) -> list[sympy.Expr]:
-    """He_0(a) .. He_m_max(a) by the recurrence He_{m+1} = a He_m - m He_{m-1}."""
-    vals = [sympy.Integer(1), a]
-    for m in range(1, m_max):
-        vals.append(sympy.expand(a * vals[m] - m * vals[m - 1]))
-    return vals[: m_max + 1]
-
-
-def _exact_coefficients(pieces: _Pieces, degree: int) -> list[sympy.Expr]:
-    points, polys = pieces.points, pieces.polys
-    gammas = [sympy.Integer(0)] * (degree + 1)
-    # interior integrals: Σ_pieces ∫ f_i^{(k)} φ, for k <= deg f_i
-    for i, f in enumerate(polys):
-        lo = points[i - 1] if i > 0 else None
-        hi = points[i] if i < len(points) else None
-        deriv = f
-        for k in range(degree + 1):
-            if deriv.is_zero:
-                break
-            gammas[k] += _interval_expectation(deriv, lo, hi)
-            deriv = deriv.diff(Z)
-    # boundary terms: Σ_t φ(t) Σ_j Δf^{(j)}(t) He_{k-1-j}(t)
-    for i, t in enumerate(points):
-        jump = polys[i + 1] - polys[i]
-        if jump.is_zero:
-            continue
-        derivs: list[sympy.Expr] = []
-        g = jump
-        while not g.is_zero and len(derivs) < degree:
-            derivs.append(g.eval(t))
-            g = g.diff(Z)
-        he = _hermite_values(t, degree)
-        weight = _phi(t)
-        for k in range(1, degree + 1):
-            s = sympy.Integer(0)
-            for j in range(min(len(derivs), k)):
-                s += derivs[j] * he[k - 1 - j]
-            gammas[k] += weight * s
-    return [_tidy(g) for g in gammas]
-
-
-def _tidy(value: sympy.Expr) -> sympy.Expr:
-    value = sympy.expand(value)
-    if value.is_Rational:
-        return value
-    return sympy.factor_terms(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,12 +134,12 @@ def _single_index(link: Any) -> Link:
     return link
 
 
-def _exact_pieces(link: Link) -> _Pieces | None:
+def _exact_pieces(link: Link) -> Pieces | None:
     if link.expr is None:
         return None
     try:
-        return _pieces(link.expr)
-    except _NotPiecewisePolynomial:
+        return pieces(link.expr)
+    except NotPiecewisePolynomial:
         return None
     except (NotImplementedError, sympy.PolynomialError):
         return None
@@ -477,16 +196,16 @@ def hermite_coefficients(
     rtol = check_real(rtol, "rtol", low=0.0)
     max_nodes = check_int(max_nodes, "max_nodes", minimum=64)
 
-    pieces = _exact_pieces(link) if method != "numeric" else None
-    if method == "exact" and pieces is None:
+    parts = _exact_pieces(link) if method != "numeric" else None
+    if method == "exact" and parts is None:
         raise ValueError(
             f"link {link.text!r} is not a piecewise polynomial of z, so method='exact' is unavailable; "
             "use method='auto' or 'numeric'"
         )
-    if pieces is not None:
-        gammas = _exact_coefficients(pieces, degree)
+    if parts is not None:
+        gammas = exact_coefficients(parts, degree)
         if normalized:
-            return [_tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+            return [tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
         return gammas
     c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
     if normalized:
@@ -537,13 +256,13 @@ def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
         bf = check_real(b, "b")
         exact, bb = False, sympy.Float(bf)
     if k == 0:
-        value = _phi(bb) + bb * _Phi(bb)
+        value = phi(bb) + bb * Phi(bb)
     elif k == 1:
-        value = _Phi(bb)
+        value = Phi(bb)
     else:
-        value = _phi(bb) * sympy.hermite_prob(k - 2, -bb)
+        value = phi(bb) * sympy.hermite_prob(k - 2, -bb)
     if exact:
-        return _tidy(value)
+        return tidy(value)
     return sympy.Float(sympy.N(value, 17))
 
 
