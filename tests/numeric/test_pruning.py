@@ -122,6 +122,7 @@ def test_section4_population_gradient_and_support():
         assert abs(row @ row - (2 / math.pi * v[i] ** 2 - 3 / (2 * math.pi) * v[i] ** 4)) < 0.02
 
 
+@pytest.mark.slow
 def test_section4_pruning_recovers_sqrt_d_support():
     d = 256
     s = 16
