@@ -1,8 +1,8 @@
 """A stand-in cell function for the sweep tests: success curves from a known power law.
 
-Trial t of a cell has the threshold n_t = 20 · d^β · exp(0.3 ξ_t), ξ_t standard normal drawn from
-``SeedSequence(seed).spawn(trials)[t]``; it succeeds at every checkpoint n >= n_t. β is 0.5 for "pruned" and 1.0
-for anything else. ``THEORYLAB_STANDIN_SLEEP`` (seconds, default 0) slows every cell down without changing its
+Trial t of a cell has the threshold n_t = 20 · N · exp(0.3 ξ_t), ξ_t standard normal drawn from
+``SeedSequence(seed).spawn(trials)[t]``; it succeeds at every checkpoint n >= n_t. N is s² with s = d^α for
+"pruned" (so d^0.5 at α = ¼, and s² along an s-scan at fixed d) and d for anything else. ``THEORYLAB_STANDIN_SLEEP`` (seconds, default 0) slows every cell down without changing its
 numbers, so that a run can be killed half-way.
 """
 
@@ -13,7 +13,10 @@ import time
 
 import numpy as np
 
+#: Exponents of d at the default α = ¼.
 BETA = {"pruned": 0.5}
+#: Exponents of s at fixed d.
+S_BETA = {"pruned": 2.0}
 
 
 def power_law_cell(kwargs: dict) -> dict:
@@ -22,9 +25,9 @@ def power_law_cell(kwargs: dict) -> dict:
         time.sleep(delay)
     d, trials, seed = kwargs["d"], kwargs["trials"], kwargs["seed"]
     n = np.unique(np.round(np.geomspace(kwargs.get("n_min", 10), kwargs["n"], 81)).astype(np.int64))
-    beta = BETA.get(kwargs["method"], 1.0)
+    size = (d ** kwargs["alpha"]) ** 2 if kwargs["method"] == "pruned" else float(d)
     xi = np.array([np.random.default_rng(s).standard_normal() for s in np.random.SeedSequence(seed).spawn(trials)])
-    thresholds = 20.0 * d**beta * np.exp(0.3 * xi)
+    thresholds = 20.0 * size * np.exp(0.3 * xi)
     success = n[None, :] >= thresholds[:, None]
     alignment = 1.0 / (1.0 + thresholds[:, None] / n[None, :])
     config = {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in kwargs.items()}
