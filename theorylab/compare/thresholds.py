@@ -414,6 +414,58 @@ def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit,
 # public estimators
 
 
+def _bootstrap_crossing(
+    first_idx: np.ndarray, logn: np.ndarray, level: float, confidence_level: float, n_resamples: int,
+    gen: np.random.Generator,
+) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """``scipy.stats.bootstrap`` over trials of (log n*, its spacing standard error).
+
+    Returns SciPy's own percentile interval of log n* (low, high) and the two bootstrap distributions, with ±inf
+    for resamples whose crossing lies outside the grid.
+    """
+    K, T = logn.size, first_idx.size
+
+    def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
+        i = np.moveaxis(np.asarray(i), axis, -1)
+        shape = i.shape[:-1]
+        Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
+        out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
+        return _to_far(out.reshape((2, *shape)))
+
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        res = stats.bootstrap(
+            (np.arange(T),),
+            statistic,
+            n_resamples=n_resamples,
+            vectorized=True,
+            method="percentile",
+            confidence_level=confidence_level,
+            rng=gen,
+        )
+    boot_far, spacing_far = np.asarray(res.bootstrap_distribution, dtype=float)
+    boot = _from_far(boot_far, logn[0], logn[-1])
+    boot_spacing = np.where(spacing_far >= _FAR, np.inf, spacing_far)
+    ends = np.array([res.confidence_interval.low[0], res.confidence_interval.high[0]], dtype=float)
+    lo, hi = _from_far(ends, logn[0], logn[-1])  # the stand-ins for ±inf mapped back
+    return float(lo), float(hi), boot, boot_spacing
+
+
+def _logistic_threshold(first_idx: np.ndarray, logn: np.ndarray, level: float) -> tuple[LogisticFit, float, float]:
+    """The logistic model's log n* at ``level`` and its delta-method standard error."""
+    logistic, identified = _fit_logistic(first_idx, logn)
+    if not identified:
+        warnings.warn(
+            "the logistic scale is not identified by these curves (first successes too concentrated "
+            "in one grid cell, or too few crossings); use method='crossing' or refine_grid",
+            CensoredThresholdWarning,
+            stacklevel=3,
+        )
+    logit = float(special.logit(level))
+    g = np.array([1.0, logit])
+    var = float(g @ logistic.covariance @ g)
+    return logistic, logistic.location + logistic.scale * logit, math.sqrt(var) if var >= 0 else math.nan
+
+
 def estimate_threshold(
     n: Any,
     success: Any,
@@ -487,50 +539,13 @@ def estimate_threshold(
     logistic = None
     spacing = float(_spacing_se(F[None, :], logn, level, T)[0])
     if method == "crossing":
-
-        def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
-            i = np.moveaxis(np.asarray(i), axis, -1)
-            shape = i.shape[:-1]
-            Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
-            out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
-            return _to_far(out.reshape((2, *shape)))
-
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            res = stats.bootstrap(
-                (np.arange(T),),
-                statistic,
-                n_resamples=n_resamples,
-                vectorized=True,
-                method="percentile",
-                confidence_level=confidence_level,
-                rng=gen,
-            )
-        boot_far, spacing_far = np.asarray(res.bootstrap_distribution, dtype=float)
-        boot = _from_far(boot_far, logn[0], logn[-1])
-        boot_spacing = np.where(spacing_far >= _FAR, np.inf, spacing_far)
-        # SciPy's own percentile interval of log n*, with the stand-ins for ±inf mapped back
-        lo, hi = _from_far(np.array([res.confidence_interval.low[0], res.confidence_interval.high[0]]), logn[0], logn[-1])
+        lo, hi, boot, boot_spacing = _bootstrap_crossing(first_idx, logn, level, confidence_level, n_resamples, gen)
         se = _robust_se(boot)
-        if censored or below:
-            threshold = math.nan
-        else:
-            threshold = math.exp(log_star)
+        threshold = math.nan if (censored or below) else math.exp(log_star)
         ci = ConfidenceInterval(math.exp(lo), math.exp(hi))
     else:
-        logistic, identified = _fit_logistic(first_idx, logn)
-        if not identified:
-            warnings.warn(
-                "the logistic scale is not identified by these curves (first successes too concentrated "
-                "in one grid cell, or too few crossings); use method='crossing' or refine_grid",
-                CensoredThresholdWarning,
-                stacklevel=2,
-            )
+        logistic, log_model, se = _logistic_threshold(first_idx, logn, level)
         z = float(stats.norm.ppf(0.5 + confidence_level / 2))
-        logit = float(special.logit(level))
-        log_model = logistic.location + logistic.scale * logit
-        g = np.array([1.0, logit])
-        var = float(g @ logistic.covariance @ g)
-        se = math.sqrt(var) if var >= 0 else math.nan
         threshold = math.nan if (censored or below) else math.exp(log_model)
         ci = ConfidenceInterval(math.exp(log_model - z * se), math.exp(log_model + z * se))
 
