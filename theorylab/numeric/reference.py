@@ -177,6 +177,17 @@ def _second_layer_gd(Phi: list[list[float]], yy: list[float], a0: list[float], l
     return a
 
 
+def _sphere_on_J(G: Any, J: Sequence[int], m: int, d: int) -> list[list[float]]:
+    """W(0)_j for j < 2m: row j (or its mirror 2m-1-j) of G, zeroed outside J and normalised ((INIT), p. 21)."""
+    W0 = []
+    for j in range(2 * m):
+        g = G[j if j < m else 2 * m - 1 - j]
+        w = [float(g[k]) if k in J else 0.0 for k in range(d)]
+        norm = math.sqrt(sum(t * t for t in w))
+        W0.append([t / norm for t in w])
+    return W0
+
+
 def train_algorithm2_reference(
     X: Any, y: Any, J: Sequence[int], a_half: Sequence[float], b_half: Sequence[float], G: Any,
     b1_half: Sequence[float], eta1: float, lam: float, mu_correction: bool, steps: int = 4000,
@@ -200,17 +211,11 @@ def train_algorithm2_reference(
     # normalised, (INIT) p. 21), mirrored: W(0)_j = W(0)_{2m-j+1}.
     a0 = symmetric_pairs(a_half, negate=True)
     b0 = symmetric_pairs(b_half, negate=False)
-    W0 = []
-    for j in range(2 * m):
-        g = G[j if j < m else 2 * m - 1 - j]
-        w = [float(g[k]) if k in J else 0.0 for k in range(d)]
-        norm = math.sqrt(sum(t * t for t in w))
-        W0.append([t / norm for t in w])
+    W0 = _sphere_on_J(G, J, m, d)
     # Line 1.5 (Algorithm 2⁺, p. 10): y_i ← y_i - ⟨μ̂|_J, x_i⟩ with μ̂ = (1/n) Σ_i y_i x_i.
     mu = [0.0] * d
     if mu_correction:
-        for k in J:
-            mu[k] = sum(y[i] * X[i][k] for i in range(n)) / n
+        mu = [sum(y[i] * X[i][k] for i in range(n)) / n if k in J else 0.0 for k in range(d)]
     yy = [y[i] - sum(mu[k] * X[i][k] for k in range(d)) for i in range(n)]
     # Line 3: one first-layer step restricted to J, with weight decay λ_1 = 1/η_1 cancelling W(0).
     W1 = _first_layer_step(X, yy, J, W0, a0, b0, eta1)
