@@ -76,6 +76,7 @@ def _tiny_spec():
     return SweepSpec("tiny", seed=3, cases=cases)
 
 
+@pytest.mark.slow
 def test_tiny_reproduction_writes_report_figures_and_resumes(tmp_path):
     first = reproduce(tmp_path, spec=_tiny_spec(), workers=1, progress=False, figures=False)
     data = json.loads((tmp_path / "report.json").read_text())

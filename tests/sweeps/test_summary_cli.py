@@ -125,6 +125,7 @@ def test_sweep_command_bad_input_is_one_line_exit_2(tmp_path, capsys):
     assert capsys.readouterr().err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_sweep_command_runs_the_real_simulate_and_resumes(tmp_path, capsys):
     """End to end at tiny sizes: the first run computes every cell, the second none, both print the table."""
     path = tmp_path / "tiny.toml"
