@@ -82,7 +82,8 @@ def test_own_sweep(source: list[str]) -> None:
     assert f"first run: {cells} computed, 0 reused" in out
     assert f"second run: 0 computed, {cells} reused" in out  # the store is resumable
     assert f"{cells}/{cells} cells stored" in out
-    assert re.search(r"^\S.*\bpruned\b.*\b(consistent|inconsistent|inconclusive)\s*$", out, re.M)
+    # a verdict, or n/a with the reason when the tiny run leaves the slope interval unbounded
+    assert re.search(r"^\S.*\bpruned\b.*\b(consistent|inconsistent|inconclusive|n/a)\s*$", out, re.M)
 
 
 def test_conjectures_as_script() -> None:

@@ -179,11 +179,11 @@ def plan_design(
     """
     from scipy.stats import norm
 
-    from theorylab.compare.verdicts import _check_axis, _check_rate
+    from theorylab.compare.verdicts import check_axis, check_rate
 
-    _check_rate(rate)
-    rivals = [_check_rate(r, "competitors") for r in competitors]
-    fixed_d = _check_axis(axis, d)
+    check_rate(rate)
+    rivals = [check_rate(r, "competitors") for r in competitors]
+    fixed_d = check_axis(axis, d)
     pilot = _check_pilot(pilot)
     cands = _check_grids(grids, axis, fixed_d)
     budget = check_real(budget_s, "budget_s", low=0.0, low_open=True)

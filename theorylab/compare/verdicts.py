@@ -159,7 +159,8 @@ def _check_d_range(d_min: Any, d_max: Any, name: str = "d_range") -> tuple[float
     return lo, hi
 
 
-def _check_rate(rate: Any, name: str = "rate") -> Any:
+def check_rate(rate: Any, name: str = "rate") -> Any:
+    """``rate`` if it can be judged (has ``.name`` and ``.local_slope``), else a TypeError naming ``name``."""
     if not (hasattr(rate, "name") and callable(getattr(rate, "local_slope", None))):
         raise TypeError(
             f"{name} must be a Rate (an object with .name and .local_slope(d_min, d_max)), "
@@ -205,7 +206,8 @@ def _rate_allowance(rate: Any, polylog_allowance: Any) -> tuple[float, float]:
     return _check_allowance(tuple(own))
 
 
-def _check_axis(axis: Any, d: Any) -> float | None:
+def check_axis(axis: Any, d: Any) -> float | None:
+    """Validate a scan axis and its fixed d: None for a d-scan, the fixed d (a float) for an s-scan."""
     if axis not in _AXES:
         raise ValueError(f"axis must be 'd' or 's', got {axis!r}")
     if axis == "d":
@@ -251,8 +253,8 @@ def allowed_band(
     >>> allowed_band(predicted_rate("online_sgd", 2), 4, 16, axis="s", d=256)
     ConfidenceInterval(low=0.0, high=0.0)
     """
-    _check_rate(rate)
-    fixed_d = _check_axis(axis, d)
+    check_rate(rate)
+    fixed_d = check_axis(axis, d)
     lo, hi = _check_d_range(d_min, d_max, "d_min, d_max" if axis == "d" else "s_min, s_max")
     if fixed_d is not None:
         return ConfidenceInterval(*_band_s(rate, lo, hi, fixed_d))
@@ -298,8 +300,8 @@ def _verdict_iv(fit: Any, rate: Any, polylog_allowance: Any, d_range: Any, max_h
                 competitors: Iterable[Any], axis: str, d: Any) -> _VerdictInput:
     """Validate the arguments of :func:`verdict` (nothing is computed before this returns)."""
     slope, lo, hi, fit_range = _fit_parts(fit)
-    _check_rate(rate)
-    fixed_d = _check_axis(axis, d)
+    check_rate(rate)
+    fixed_d = check_axis(axis, d)
     if d_range is None:
         x_lo, x_hi = _check_d_range(fit_range[0], fit_range[1], "fit.d_range")
     else:
@@ -313,7 +315,7 @@ def _verdict_iv(fit: Any, rate: Any, polylog_allowance: Any, d_range: Any, max_h
     return _VerdictInput(
         slope, lo, hi, (x_lo, x_hi), axis, fixed_d, polylog_allowance,
         check_real(max_half_width, "max_half_width", low=0.0, low_open=True),
-        tuple(_check_rate(r, "competitors") for r in competitors),
+        tuple(check_rate(r, "competitors") for r in competitors),
         float(getattr(fit, "confidence_level", 0.95)),
     )
 
@@ -475,9 +477,9 @@ def separable(
     >>> bool(separable(pruned, csq, 2, 16, axis="s", d=256))   # over s at fixed d they cannot
     True
     """
-    _check_rate(rate_a, "rate_a")
-    _check_rate(rate_b, "rate_b")
-    _check_axis(axis, d)
+    check_rate(rate_a, "rate_a")
+    check_rate(rate_b, "rate_b")
+    check_axis(axis, d)
     lo, hi = _check_d_range(d_min, d_max, "d_min, d_max")
     half_width = check_real(half_width, "half_width", low=0.0, low_open=True)
     ba = allowed_band(rate_a, lo, hi, polylog_allowance=polylog_allowance, axis=axis, d=d)
