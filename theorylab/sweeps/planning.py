@@ -6,7 +6,7 @@ separates the method's rate from every competitor the registry names — or says
 
 Examples
 --------
->>> from theorylab.report import CaseReport
+>>> from theorylab.report import CaseReport, Curve
 >>> row = CaseReport("c", "He2", "He2(z)", "pruned", 0.25, 0.0, 1, 2, (2, 4, 8), (400.0, 1200.0, 3000.0),
 ...                  threshold_low=(300.0, 1000.0, 2500.0), threshold_high=(520.0, 1500.0, 3700.0),
 ...                  seconds=(0.5, 0.8, 1.6), axis="s", fixed_d=64,
