@@ -37,7 +37,6 @@ import importlib
 import inspect
 import json
 import math
-import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,29 +122,9 @@ def canonical_json(obj: Any) -> str:
 
 
 def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        out = {}
-        for k, v in obj.items():
-            if not isinstance(k, str):
-                raise TypeError(f"configuration keys must be strings, got {k!r}")
-            out[k] = _plain(v)
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, numbers.Integral):
-        return int(obj)
-    if isinstance(obj, numbers.Real):
-        value = float(obj)
-        if not math.isfinite(value):
-            raise ValueError(f"configuration values must be finite, got {value}")
-        return value
-    raise TypeError(f"configuration values must be JSON data (numbers, strings, lists, tables), got {type(obj).__name__}")
+    from theorylab._json import json_data
+
+    return json_data(obj, where="configuration")
 
 
 def _nearest(key: str, valid: Iterable[str]) -> str:
