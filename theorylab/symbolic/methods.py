@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-__all__ = ["Method", "METHODS", "BASIS_INDEPENDENT_LEARNERS", "method_info"]
+__all__ = ["Method", "METHODS", "BASIS_INDEPENDENT_LEARNERS", "method_info", "register_method"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,23 @@ def method_info(method: str) -> Method:
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         raise ValueError(f"method: unknown method {method!r}{hint}")
     return METHODS[method]
+
+
+def register_method(method: Method, *, replace: bool = False) -> Method:
+    """Add a learner of your own to the registry: the rate it is held to and the rates it must beat.
+
+    Examples
+    --------
+    >>> m = register_method(Method("my_learner", "my learner", "dense", ("pruned",), True, "an example"))
+    >>> method_info("my_learner").competitors
+    ('pruned',)
+    >>> _ = METHODS.pop("my_learner")
+    """
+    if not isinstance(method, Method):
+        raise TypeError(f"method must be a Method, got {type(method).__name__}")
+    if not method.name.isidentifier():
+        raise ValueError(f"method.name: must be an identifier, got {method.name!r}")
+    if method.name in METHODS and not replace:
+        raise ValueError(f"method: {method.name!r} is already registered (pass replace=True)")
+    METHODS[method.name] = method
+    return method

@@ -110,6 +110,17 @@ class Rate:
     label: str = ""
     s_offset: float = 0.0
 
+    def __post_init__(self) -> None:
+        for field_name in ("expression", "law"):
+            expr = getattr(self, field_name)
+            if not isinstance(expr, sympy.Expr):
+                raise TypeError(f"{field_name}: must be a SymPy expression, got {type(expr).__name__}")
+            ours = {x: {"d": d, "s": s}[str(x)] for x in expr.free_symbols if str(x) in ("d", "s")}
+            if ours:  # a symbol named d (or s) is theorylab's, whatever its assumptions
+                object.__setattr__(self, field_name, expr.xreplace(ours))
+        if self.law == 1 and self.expression != 1:
+            object.__setattr__(self, "law", self.expression)
+
     def evaluate(self, d_value: Any) -> float | np.ndarray:
         """n at dimension ``d_value`` (a number >= 2 or an array of them).
 
@@ -180,6 +191,13 @@ class Rate:
 
     def __str__(self) -> str:
         return f"{self.name}: n ≍ {self.expression}  [{self.source}]"
+
+    def _latex(self, printer: Any) -> str:
+        """``sympy.latex(rate)``: the law as mathematics."""
+        return str(printer._print(self.law if self.law.has(s) or self.law != 1 else self.expression))
+
+    def _repr_latex_(self) -> str:
+        return f"$n \\asymp {sympy.latex(self.law)}$"
 
 
 def _power(exponent: sympy.Expr, log_power: int = 0) -> sympy.Expr:
@@ -348,7 +366,12 @@ def predicted_rate(
     ...
     ValueError: k_gen is required for the rate 'sq'
     """
-    name = check_choice(name, "name", RATE_NAMES)
+    from theorylab.symbolic.own_rates import registered_rates
+
+    own = registered_rates()
+    if isinstance(name, str) and name in own:
+        return own[name]
+    name = check_choice(name, "name", RATE_NAMES + tuple(own))
     k = check_int(k_star, "k_star", minimum=1)
     r = check_int(r, "r", minimum=1)
     a = None if alpha is None else as_exact_number(check_alpha(alpha), "alpha")
@@ -404,4 +427,7 @@ def predicted_rates(
         if name in _NEEDS_K_GEN and k_gen is None:
             continue
         out[name] = predicted_rate(name, k_star, alpha=alpha, r=r, k_gen=k_gen)
+    from theorylab.symbolic.own_rates import registered_rates
+
+    out.update(registered_rates())
     return out
