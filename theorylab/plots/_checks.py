@@ -218,7 +218,7 @@ def _check_one(s: Any, i: int, axis: str) -> Series:
     if _is_fit(s.get("fit")):
         s = {**series_from_fit(s["fit"], s["label"]),
              **{k: v for k, v in s.items() if k in ("label", "method", "rate", "verdict", "band")}}
-    xkey = axis if axis in s else "x"
+    xkey = "x" if axis not in s and "x" in s else axis
     for key in ("label", xkey, "n_star"):
         if key not in s:
             raise ValueError(f"{where} lacks the key {key!r}")

@@ -65,11 +65,11 @@ def theory_exponents(k_star: int, r: int = 1) -> dict[str, np.ndarray]:
 def _draw_theory(ax: Axes, k_star: int, r: int) -> tuple[list[Any], list[str]]:
     handles, texts = [], []
     for name, values in theory_exponents(k_star, r).items():
-        handles.append(ax.plot(_GRID, values, **_STYLE[name])[0])
         formula = PHASE_RATES[name]
         if r >= 2 and name in ("pruned", "dense"):
             formula = r"$2\alpha$" if name == "pruned" else "$2$"
         texts.append(f"{display_name(name)}: {formula}")
+        handles.append(ax.plot(_GRID, values, label=texts[-1], **_STYLE[name])[0])
     return handles, texts
 
 

@@ -24,7 +24,10 @@ __all__ = ["plot_success_curves", "binomial_band"]
 
 
 def binomial_band(k: np.ndarray, trials: int, confidence: float, interval: str) -> tuple[np.ndarray, np.ndarray]:
-    """Pointwise interval of the success probability from :func:`scipy.stats.binomtest`.
+    """Pointwise interval of the success probability, as :func:`scipy.stats.binomtest`'s ``proportion_ci``.
+
+    ``"exact"`` is Clopper–Pearson (beta quantiles), ``"wilson"`` the Wilson score interval without continuity
+    correction; both in closed form, vectorised over the checkpoints.
 
     Examples
     --------
@@ -32,10 +35,19 @@ def binomial_band(k: np.ndarray, trials: int, confidence: float, interval: str) 
     >>> float(lo[0]), float(hi[1])
     (0.0, 1.0)
     """
-    from scipy.stats import binomtest
+    from scipy.stats import beta, norm
 
-    cis = [binomtest(int(kk), trials).proportion_ci(confidence_level=confidence, method=interval) for kk in k]
-    return np.array([c.low for c in cis]), np.array([c.high for c in cis])
+    k = np.asarray(k, dtype=float)
+    tail = (1.0 - confidence) / 2.0
+    if interval == "exact":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            low = np.where(k > 0, beta.ppf(tail, k, trials - k + 1), 0.0)
+            high = np.where(k < trials, beta.ppf(1.0 - tail, k + 1, trials - k), 1.0)
+        return np.nan_to_num(low), np.nan_to_num(high, nan=1.0)
+    z = float(norm.ppf(1.0 - tail))
+    centre = (k + z**2 / 2.0) / (trials + z**2)
+    half = z / (trials + z**2) * np.sqrt(k * (trials - k) / trials + z**2 / 4.0)
+    return centre - half, centre + half
 
 
 def _draw_curves(ax: Axes, checked: list, axis: str, confidence: float, interval: str) -> None:
@@ -45,10 +57,15 @@ def _draw_curves(ax: Axes, checked: list, axis: str, confidence: float, interval
     for idx, (x, n, k, trials) in enumerate(checked):
         colour = cmap(0.9 * idx / max(len(checked) - 1, 1))
         lo, hi = binomial_band(k, trials, confidence, interval)
-        ax.fill_between(n, lo, hi, color=colour, alpha=0.12, lw=0, zorder=1)
+        # the band where the curve moves (and one point either side): where every trial fails, or every
+        # trial succeeds, all curves share one band, and stacking them would only darken it
+        moving = (k > 0) & (k < trials)
+        moving = moving | np.r_[moving[1:], False] | np.r_[False, moving[:-1]]
+        lo, hi = np.where(moving, lo, np.nan), np.where(moving, hi, np.nan)
+        ax.fill_between(n, lo, hi, color=colour, alpha=0.14, lw=0, zorder=1)
         for edge in (lo, hi):
-            ax.plot(n, edge, color=colour, lw=0.7, alpha=0.75, zorder=2)
-        ax.plot(n, k / trials, "o-", color=colour, ms=3.5, lw=1.8, zorder=3,
+            ax.plot(n, edge, color=colour, lw=0.7, alpha=0.8, zorder=2)
+        ax.plot(n, k / trials, "o-", color=colour, ms=3.5 if n.size <= 30 else 0.0, lw=1.8, zorder=3,
                 label=f"${axis} = {x:g}$  ({trials} trials)")
 
 

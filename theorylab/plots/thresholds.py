@@ -74,7 +74,7 @@ def _fit_text(s: Series) -> str:
         return name
     slope, _, lo, hi = s.fit
     verdict = f", {s.verdict}" if s.verdict else ""
-    return f"{name}: slope {slope:.2f} [{lo:.2f}, {hi:.2f}]{verdict}"
+    return f"{name}\nslope {slope:.2f} [{lo:.2f}, {hi:.2f}]{verdict}"
 
 
 def _draw_series(ax: Axes, s: Series, style: tuple[str, str]) -> tuple[Any, bool, bool]:
@@ -95,7 +95,8 @@ def _draw_series(ax: Axes, s: Series, style: tuple[str, str]) -> tuple[Any, bool
                 parts.append(h)
     if s.fit is not None:
         slope, intercept = s.fit[:2]
-        xx = np.geomspace(x.min(), x.max(), 50)
+        span = x[ok] if np.any(ok) else x  # the fit covers the measured points
+        xx = np.geomspace(span.min(), span.max(), 50)
         parts.append(ax.plot(xx, np.exp(intercept + slope * np.log(xx)), "-", color=colour, lw=2.0, zorder=3)[0])
     return tuple(parts), bool(np.any(s.censored)), bool(np.any(s.below))
 
@@ -103,7 +104,7 @@ def _draw_series(ax: Axes, s: Series, style: tuple[str, str]) -> tuple[Any, bool
 def _draw_band(ax: Axes, s: Series, colour: str) -> bool:
     """The slopes the verdict allowed, as a wedge from the series' first measured point."""
     first = _first_point(s)
-    if s.band is None or first is None:
+    if s.band is None or first is None or s.band[1] - s.band[0] < 1e-9:
         return False
     x0, n0 = first
     xx = np.geomspace(x0, float(s.x.max()), 50)
@@ -224,7 +225,7 @@ def plot_thresholds(
     >>> ax.get_xscale(), ax.get_yscale()
     ('log', 'log')
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['measured', 'pruned: slope 0.66 [0.55, 0.77]', 'predicted (anchored)', 'CSQ sparse $d^{1/2}$']
+    ['measured', 'pruned\\nslope 0.66 [0.55, 0.77]', 'predicted (anchored)', 'CSQ sparse $d^{1/2}$']
     """
     axis = check_choice(axis, "axis", ("d", "s"))
     if fixed_d is not None:
