@@ -280,14 +280,13 @@ def _rate_line(p: Any, where: str, axis: str, fixed_d: int | None) -> Line:
     along_s = axis == "s" and hasattr(p, "s_exponent")  # a registry Rate: its exponent along s
     exponent = check_real(p.s_exponent if along_s else p.exponent, f"{where}.exponent")
     log_power = 0.0 if axis == "s" else check_real(getattr(p, "log_power", 0.0) or 0.0, f"{where}.log_power")
+    shape = _power(exponent, log_power)
     if axis == "d" and callable(getattr(p, "evaluate", None)):
-        def shape(x: np.ndarray, rate: Any = p) -> np.ndarray:
-            return np.array([float(rate.evaluate(float(v))) for v in np.ravel(x)])
+        def shape(x: np.ndarray) -> np.ndarray:  # the rate's own law, logs included
+            return np.array([float(p.evaluate(float(v))) for v in np.ravel(x)])
     elif along_s and fixed_d is not None and callable(getattr(p, "evaluate_s", None)):
-        def shape(x: np.ndarray, rate: Any = p) -> np.ndarray:
-            return np.array([float(rate.evaluate_s(float(v), float(fixed_d))) for v in np.ravel(x)])
-    else:
-        shape = _power(exponent, log_power)
+        def shape(x: np.ndarray) -> np.ndarray:
+            return np.array([float(p.evaluate_s(float(v), float(fixed_d))) for v in np.ravel(x)])
     return Line(p.name, exponent, log_power, None, shape)
 
 
@@ -329,7 +328,8 @@ def _as_matrix(value: Any, name: str, shape: tuple[int, int]) -> np.ndarray:
     return arr
 
 
-def check_phase(alpha: Any, measured: Any, low: Any, high: Any, labels: Any) -> tuple:
+def check_phase(alpha: Any, measured: Any, low: Any, high: Any,
+                labels: Any) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray]:
     """The arrays of :func:`theorylab.plots.plot_phase_diagram`: alpha, labels, measured, low, high."""
     a = float_array(alpha, "alpha")
     if np.any((a <= 0) | (a >= 1)):

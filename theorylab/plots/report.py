@@ -107,8 +107,7 @@ def _scan_figure(rows: list[CaseReport], out_dir: str, fmt: str) -> str | None:
     """n* over the rows' axis for one setting, with every row's predicted lines (each name once)."""
     from theorylab.plots.thresholds import plot_thresholds
 
-    pairs = [(row, row_series(row)) for row in rows]
-    pairs = [(row, s) for row, s in pairs if s is not None]
+    pairs = [(row, s) for row in rows if (s := row_series(row)) is not None]
     if not pairs:
         return None
     seen: dict[str, Any] = {}

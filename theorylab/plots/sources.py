@@ -49,7 +49,7 @@ def plot_sweep(store_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str
     check_format(format)
     if not (Path(store_dir) / "sweep.json").is_file():
         raise FileNotFoundError(f"store_dir: {os.fspath(store_dir)} holds no sweep.json (not a sweep directory)")
-    summary = summarize_sweep(None, store_dir, n_resamples=n_resamples)
+    summary = summarize_sweep(None, Path(store_dir), n_resamples=n_resamples)
     out = Path(store_dir) / "figures" if out_dir is None else out_dir
     return plot_summary(summary, out, kinds=kinds, format=format)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def styled(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from matplotlib import rc_context
 
-        with rc_context(RC):
+        with rc_context(cast(Any, RC)):
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -182,7 +182,7 @@ def log_ticks_at(axis: Any, values: np.ndarray) -> None:
 
     ticks = np.unique(values)
     if 2 <= ticks.size <= 12:
-        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_locator(FixedLocator(ticks.tolist()))
         axis.set_major_formatter(lambda v, _pos: f"{v:g}")
         axis.set_minor_locator(NullLocator())
         axis.set_minor_formatter(NullFormatter())

@@ -35,7 +35,7 @@ def binomial_band(k: np.ndarray, trials: int, confidence: float, interval: str) 
     >>> float(lo[0]), float(hi[1])
     (0.0, 1.0)
     """
-    from scipy.stats import beta, norm
+    from scipy.stats import beta, norm  # type: ignore[import-untyped]
 
     k = np.asarray(k, dtype=float)
     tail = (1.0 - confidence) / 2.0

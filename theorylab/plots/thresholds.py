@@ -14,10 +14,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from theorylab._validation import check_choice, check_int
-from theorylab.plots._checks import Line, Series, check_common, check_format, check_predicted, check_series
+from theorylab.plots._checks import (
+    Line,
+    Series,
+    check_common,
+    check_format,
+    check_predicted,
+    check_series,
+)
 from theorylab.plots.labels import display_name, plain, rate_label
-from theorylab.plots.style import (finish, legend_outside, log_ticks_at, method_style, new_axes, normalise_name,
-                                   reference_style, styled)
+from theorylab.plots.style import (
+    finish,
+    legend_outside,
+    log_ticks_at,
+    method_style,
+    new_axes,
+    normalise_name,
+    reference_style,
+    styled,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
