@@ -249,3 +249,21 @@ def test_cli_plot_help_and_bad_format(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["plot", ".", "--format", "gif"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("d_cross", "kind", "needle", "line_at"), [
+    (600.0, "extrapolated", r"$d_\times \approx 600$ (extrapolated):" + "\npruned overtakes online SGD", 600.0),
+    (1e6, "extrapolated", "(off the figure)", None),
+    (math.nan, "none", "do not cross", None),
+])
+def test_crossover_is_marked_on_its_settings_d_figure(tmp_path, monkeypatch, d_cross, kind, needle, line_at):
+    from theorylab.report import Crossover
+
+    rows = (_row("pruned", 0.5, 20.0), _row("online_sgd", 1.5, 1.0))
+    cross = Crossover("he2", 2, "pruned", "online_sgd", kind, d_cross, d_cross / 2, d_cross * 2)
+    saved = _figures(monkeypatch)
+    plot_report(Report("t", "full", rows, crossovers=(cross,)), tmp_path, kinds=["thresholds"])
+    (fig,) = saved
+    assert any(needle in t for t in _texts(fig))
+    verticals = [ln for ln in fig.axes[0].lines if len(set(ln.get_xdata())) == 1 and len(ln.get_xdata()) == 2]
+    assert [ln.get_xdata()[0] for ln in verticals] == ([] if line_at is None else [line_at])

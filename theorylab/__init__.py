@@ -73,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "summarize_sweep": "theorylab.sweeps.summary",
     "load_results": "theorylab.sweeps.store",
     "reproduce": "theorylab.reproduction",
+    # figures (matplotlib is imported only when one is drawn)
+    "plot": "theorylab.plots",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

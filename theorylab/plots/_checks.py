@@ -18,7 +18,7 @@ import numpy as np
 from theorylab._validation import check_int, check_real
 from theorylab.plots.style import FORMATS
 
-__all__ = ["Series", "Line", "check_series", "check_predicted", "check_common", "check_format",
+__all__ = ["Series", "Line", "check_series", "check_predicted", "check_common", "check_format", "check_crossover",
            "check_phase", "check_curves", "series_from_fit", "float_array"]
 
 
@@ -307,6 +307,33 @@ def check_predicted(predicted: Any, labels: list[str], axis: str = "d", fixed_d:
             raise TypeError(f"{where} must be a Rate-like object (.name, .exponent), a PredictedLine, or a tuple "
                             "(label, exponent, anchor)")
     return out
+
+
+def check_crossover(crossover: Any) -> tuple[float, float, float, str, tuple[str, str]] | None:
+    """A :class:`theorylab.report.Crossover` (or alike): ``(d_cross, d_low, d_high, legend text, methods)``."""
+    if crossover is None:
+        return None
+    missing = [a for a in ("d_cross", "kind", "competitor") if not hasattr(crossover, a)]
+    if missing:
+        raise TypeError(f"crossover must be a Crossover (with d_cross, kind, competitor), lacks {missing}")
+    values = []
+    for name in ("d_cross", "d_low", "d_high"):
+        try:
+            values.append(float(getattr(crossover, name, math.nan)))
+        except (TypeError, ValueError):
+            raise TypeError(f"crossover.{name} must be a real number") from None
+    from theorylab.plots.labels import display_name, plain
+
+    rival = plain(display_name(str(crossover.competitor)))
+    kind = str(crossover.kind)
+    if kind == "already":
+        text = f"pruned already below {rival}\nat every measured $d$"
+    elif not (math.isfinite(values[0]) and values[0] > 0):
+        text = f"the fitted lines of pruned and\n{rival} do not cross"
+    else:
+        text = rf"$d_\times \approx {values[0]:.3g}$ ({kind}):" + f"\npruned overtakes {rival}"
+    methods = (str(getattr(crossover, "pruned", "pruned")), str(crossover.competitor))
+    return values[0], values[1], values[2], text, methods
 
 
 # ------------------------------------------------------------------------------------------------------

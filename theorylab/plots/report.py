@@ -9,11 +9,13 @@ hands each group to a figure function. Figures and their file names (``<kind>_<l
 - ``success``: the success curves of each row that carries them.
 
 Predicted lines are each row's ``predicted`` lines (its own rate, competitors and references), anchored at
-the first measured point of the method they belong to; the own rate's band is drawn as a wedge.
+the first measured point of the method they belong to; the own rate's band is drawn as a wedge. A report's
+crossover d× (pruned against the best basis-independent learner) is marked on its setting's d figure.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -28,7 +30,7 @@ from theorylab.plots._checks import check_format
 from theorylab.plots.labels import display_name, plain, setting_title
 
 if TYPE_CHECKING:  # pragma: no cover
-    from theorylab.report import CaseReport, Report
+    from theorylab.report import CaseReport, Crossover, Report
 
 __all__ = ["REPORT_FIGURES", "plot_report", "plot_rows", "as_report", "row_series"]
 
@@ -103,7 +105,16 @@ def row_series(row: CaseReport) -> dict[str, Any] | None:
     return series
 
 
-def _scan_figure(rows: list[CaseReport], out_dir: str, fmt: str) -> str | None:
+def _crossover(rows: list[CaseReport], crossovers: Sequence[Crossover]) -> Crossover | None:
+    """The crossover of this setting: same ``setting`` field, and both methods drawn here."""
+    methods = {r.method for r in rows}
+    settings = {r.setting for r in rows}
+    return next((c for c in crossovers if c.setting in settings and c.pruned in methods
+                 and c.competitor in methods), None)
+
+
+def _scan_figure(rows: list[CaseReport], out_dir: str, fmt: str,
+                 crossovers: Sequence[Crossover] = ()) -> str | None:
     """n* over the rows' axis for one setting, with every row's predicted lines (each name once)."""
     from theorylab.plots.thresholds import plot_thresholds
 
@@ -121,8 +132,9 @@ def _scan_figure(rows: list[CaseReport], out_dir: str, fmt: str) -> str | None:
                           alpha=first.alpha if first.axis == "d" else None, fixed_d=first.fixed_d)
     path = os.path.join(out_dir, f"{kind}_{_stem(first)}.{fmt}")
     series = _distinct_labels([s for _, s in pairs])
+    crossover = _crossover(rows, crossovers) if first.axis == "d" else None
     plot_thresholds(series, predicted=list(seen.values()) or None, axis=first.axis, fixed_d=first.fixed_d,
-                    title=title, path=path, format=fmt)
+                    crossover=crossover, title=title, path=path, format=fmt)
     return path
 
 
@@ -189,8 +201,12 @@ def _check_kinds(kinds: Any) -> list[str]:
 
 
 def plot_rows(rows: Sequence[CaseReport], out_dir: str | os.PathLike[str], *, kinds: Sequence[str] = REPORT_FIGURES,
-              format: str = "png") -> list[str]:
-    """The figures of report rows (see the module docstring); the paths written, in order."""
+              format: str = "png", crossovers: Sequence[Crossover] = ()) -> list[str]:
+    """The figures of report rows (see the module docstring); the paths written, in order.
+
+    A crossover whose ``setting`` is a d-scan figure's setting, and whose two methods are drawn there, is
+    marked on that figure.
+    """
     from theorylab.report import CaseReport
 
     kinds = _check_kinds(kinds)
@@ -205,7 +221,8 @@ def plot_rows(rows: Sequence[CaseReport], out_dir: str | os.PathLike[str], *, ki
     for axis, kind in (("d", "thresholds"), ("s", "sparsity")):
         if kind in kinds:
             scans = [r for r in rows if r.axis == axis]
-            jobs += [(_scan_figure, g) for g in _groups(scans, lambda r: (r.link, r.r, r.q, r.alpha, r.fixed_d))]
+            groups = _groups(scans, lambda r: (r.link, r.r, r.q, r.alpha, r.fixed_d))
+            jobs += [(functools.partial(_scan_figure, crossovers=crossovers), g) for g in groups]
     if "phase" in kinds:
         jobs += [(_phase_figure, g) for g in _groups([r for r in rows if r.axis == "d"],
                                                      lambda r: (r.link, r.r, r.q))]
@@ -245,4 +262,5 @@ def plot_report(report: Any, out_dir: str | os.PathLike[str], *, kinds: Sequence
     ...     [os.path.basename(p) for p in plot_report(Report("t", "quick", (row,)), out, kinds=["thresholds"])]
     ['thresholds_He2_z_k2_r1_q0_a0.25.png']
     """
-    return plot_rows(as_report(report).cases, out_dir, kinds=kinds, format=format)
+    report = as_report(report)
+    return plot_rows(report.cases, out_dir, kinds=kinds, format=format, crossovers=report.crossovers)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from theorylab.plots._checks import check_format
-from theorylab.plots.report import REPORT_FIGURES, as_report, plot_rows
+from theorylab.plots.report import REPORT_FIGURES, plot_report, plot_rows
 
 __all__ = ["plot", "plot_summary", "plot_sweep", "plot_fit", "resolve_path"]
 
@@ -116,8 +116,7 @@ def plot(source: Any, out_dir: str | os.PathLike[str] | None = None, *, kinds: S
         kind, where = resolve_path(source)
         if kind == "sweep":
             return plot_sweep(where, out_dir, kinds=kinds, format=fmt)
-        return plot_rows(as_report(where).cases, where.parent if out_dir is None else out_dir, kinds=kinds,
-                         format=fmt)
+        return plot_report(where, where.parent if out_dir is None else out_dir, kinds=kinds, format=fmt)
     if out_dir is None:
         raise TypeError(f"out_dir is required to plot a {type(source).__name__}")
     if _is_fit(source):
@@ -127,4 +126,4 @@ def plot(source: Any, out_dir: str | os.PathLike[str] | None = None, *, kinds: S
 
     if isinstance(source, SweepSummary):
         return plot_summary(source, out_dir, kinds=kinds, format=fmt)
-    return plot_rows(as_report(source).cases, out_dir, kinds=kinds, format=fmt)
+    return plot_report(source, out_dir, kinds=kinds, format=fmt)

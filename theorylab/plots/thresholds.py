@@ -18,6 +18,7 @@ from theorylab.plots._checks import (
     Line,
     Series,
     check_common,
+    check_crossover,
     check_format,
     check_predicted,
     check_series,
@@ -154,6 +155,34 @@ def _draw_lines(ax: Axes, anchored: list, colours: dict[str, str], grid: np.ndar
     return handles, texts
 
 
+def _draw_crossover(ax: Axes, crossover: tuple[float, float, float, str, tuple[str, str]] | None,
+                    checked: list[Series],
+                    styles: dict[str, tuple[str, str]]) -> tuple[list[Any], list[str], float | None]:
+    """d×, where pruned overtakes the best basis-independent learner: a dotted line, its interval shaded,
+    and the fitted lines continued (thin, dotted) up to it. Returns the legend part and d× when drawn."""
+    from matplotlib.lines import Line2D
+
+    if crossover is None:
+        return [], [], None
+    d_cross, low, high, text, methods = crossover
+    x_min = min(float(s.x.min()) for s in checked)
+    x_max = max(float(s.x.max()) for s in checked)
+    if not (math.isfinite(d_cross) and d_cross > 0):
+        return [Line2D([], [], linestyle="none")], [text], None
+    if not x_min / 4 <= d_cross <= 4 * x_max:
+        return [Line2D([], [], linestyle="none")], [text + " (off the figure)"], None
+    if math.isfinite(low) and math.isfinite(high) and 0 < low < high:
+        ax.axvspan(max(low, x_min / 4), min(high, 4 * x_max), color="0.85", alpha=0.5, lw=0, zorder=0)
+    end = max(d_cross, min(high, 4 * x_max) if math.isfinite(high) else d_cross)
+    for s in checked:
+        if s.fit is not None and end > x_max and set(s.keys) & set(methods):
+            xx = np.geomspace(float(s.x.max()), end, 30)
+            ax.plot(xx, np.exp(s.fit[1] + s.fit[0] * np.log(xx)), color=styles[s.label][0], lw=1.0,
+                    linestyle=(0, (1, 2)), zorder=2)
+    handle = ax.axvline(d_cross, color="k", lw=1.4, linestyle=(0, (1, 1.5)), zorder=1)
+    return [handle], [text + "\n(fits continued, dotted)" if end > x_max else text], d_cross
+
+
 def _markers_legend(any_censored: bool, any_below: bool, any_band: bool) -> tuple[list[Any], list[str]]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -179,6 +208,7 @@ def plot_thresholds(
     predicted: Sequence[Any] | None = None,
     axis: str = "d",
     fixed_d: int | None = None,
+    crossover: Any = None,
     ax: Axes | None = None,
     title: str | None = None,
     path: str | os.PathLike[str] | None = None,
@@ -219,6 +249,9 @@ def plot_thresholds(
     axis : {"d", "s"}
     fixed_d : int, optional
         The dimension of an s-scan (shown on the x label; lets a Rate evaluate its law in s).
+    crossover : Crossover, optional
+        A :class:`theorylab.report.Crossover`: d×, where the pruned n* falls below the competitor's, drawn
+        as a dotted vertical line with its interval shaded (named in the legend when off the figure).
     ax : matplotlib Axes, optional
     title : str, optional
     path : str or PathLike, optional
@@ -252,11 +285,13 @@ def plot_thresholds(
     all_x = np.concatenate([s.x for s in checked])
     grid = np.geomspace(all_x.min(), all_x.max(), 60)
     anchored = _anchor_lines(checked, lines, grid)
-    return _draw(checked, anchored, grid, all_x, axis, fixed_d, ax, title, path, fmt)
+    cross = check_crossover(crossover)
+    return _draw(checked, anchored, grid, all_x, axis, fixed_d, cross, ax, title, path, fmt)
 
 
 def _draw(checked: list[Series], anchored: list, grid: np.ndarray, all_x: np.ndarray, axis: str,
-          fixed_d: int | None, ax: Axes | None, title: str | None, path: str | None, fmt: str | None) -> Figure:
+          fixed_d: int | None, cross: Any, ax: Axes | None, title: str | None, path: str | None,
+          fmt: str | None) -> Figure:
     own_figure = ax is None
     fig, ax = new_axes(ax)
     ax.set_xscale("log")
@@ -275,12 +310,14 @@ def _draw(checked: list[Series], anchored: list, grid: np.ndarray, all_x: np.nda
     colours = {label: st[0] for label, st in styles.items()}
     p_handles, p_texts = _draw_lines(ax, anchored, colours, grid, axis)
     m_handles, m_texts = _markers_legend(*flags)
-    log_ticks_at(ax.xaxis, all_x)
+    c_handles, c_texts, d_cross = _draw_crossover(ax, cross, checked, styles)
+    log_ticks_at(ax.xaxis, all_x if d_cross is None else np.append(all_x, round(d_cross)))
     ax.set_xlabel("dimension $d$" if axis == "d" else "support size $s$"
                   + ("" if fixed_d is None else f"  (at $d = {fixed_d}$)"))
     ax.set_ylabel("sample complexity $n^*$")
     if title is not None:
         ax.set_title(title)
     legend_outside(ax, [("measured", handles + m_handles, texts + m_texts),
-                        ("predicted (anchored)", p_handles, p_texts)], own_figure=own_figure)
+                        ("predicted (anchored)", p_handles, p_texts), ("crossover", c_handles, c_texts)],
+                   own_figure=own_figure)
     return finish(fig, path, fmt)
