@@ -86,6 +86,8 @@ _EXPORTS: dict[str, str] = {
     "reproduce": "theorylab.reproduction",
     "Report": "theorylab.report",
     "CaseReport": "theorylab.report",
+    # figures (matplotlib is imported only when one is drawn)
+    "plot": "theorylab.plots",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
