@@ -133,6 +133,11 @@ class CaseReport:
     curves : tuple of Curve
     seconds : tuple of float
         Wall seconds each point's cell took (NaN where the store did not record it).
+    fit_values : tuple of int
+        The variable the slope is fitted in, per point: the values themselves for a d-scan; for an s-scan the
+        pruning level M the learner ran with (THEORY.md §8b: the bound is in M, and M = s + 2 is not ∝ s).
+    fit_variable : str
+        Its name ("d", "M = s + 2", or "s" when the case fixes M itself).
     """
 
     label: str
@@ -176,6 +181,8 @@ class CaseReport:
     claim: str = ""
     curves: tuple[Curve, ...] = ()
     seconds: tuple[float, ...] = ()
+    fit_values: tuple[int, ...] = ()
+    fit_variable: str = ""
 
     @property
     def own(self) -> PredictedLine | None:
@@ -204,7 +211,7 @@ class CaseReport:
                 v = tuple(Curve.from_dict(c) for c in v)
             elif f.name in ("thresholds", "threshold_low", "threshold_high", "seconds"):
                 v = tuple(_float(x) for x in v)
-            elif f.name in ("values", "n_min", "n_max"):
+            elif f.name in ("values", "n_min", "n_max", "fit_values"):
                 v = tuple(int(x) for x in v)
             elif f.name in ("censored", "below_grid"):
                 v = tuple(bool(x) for x in v)

@@ -28,11 +28,10 @@ def _fit(slope, lo, hi, xr):
     return SimpleNamespace(slope=slope, confidence_interval=(lo, hi), d_range=xr)
 
 
-def test_s_band_runs_from_the_pruning_level_to_the_support():
-    # pruned, k* = 2: n ∝ M^2 with M = s + 2 (theorylab's Algorithm 1) up to n ∝ s^2 (Theorem 4's M = Õ(s))
-    band = allowed_band(predicted_rate("pruned", 2, alpha=0.25), 2, 8, axis="s", d=64)
-    assert band.low == pytest.approx(2 * math.log(10 / 4) / math.log(4))
-    assert band.high == pytest.approx(2.0)
+def test_s_band_is_the_law_in_the_support_with_no_logs():
+    # pruned, k* = 2: n ∝ M^2 (Lemma 34) in the pruning level, at fixed d (all logs of d are constants)
+    band = allowed_band(predicted_rate("pruned", 2, alpha=0.25), 4, 10, axis="s", d=64)
+    assert (band.low, band.high) == (2.0, 2.0)
     # multi-index: s^2 whatever k*; k* = 3 single-index: s^3
     assert allowed_band(predicted_rate("pruned", 2, alpha=0.25, r=2), 2, 8, axis="s", d=64).high == pytest.approx(2)
     assert allowed_band(predicted_rate("pruned", 3, alpha=0.25), 2, 8, axis="s", d=64).high == pytest.approx(3)
@@ -48,7 +47,7 @@ def test_s_band_runs_from_the_pruning_level_to_the_support():
 
 def test_s_verdict_tells_the_right_exponent_from_k_minus_one_and_zero():
     rate = {k: predicted_rate("pruned", k, alpha=0.25) for k in (1, 2)}
-    fit = _fit(1.5, 1.3, 1.7, (2, 8))
+    fit = _fit(1.9, 1.7, 2.1, (4, 10))
     assert verdict(fit, rate[2], axis="s", d=64).outcome == "consistent"
     v1 = verdict(fit, rate[1], axis="s", d=64)
     assert v1.outcome == "inconsistent" and v1.side == "above"
@@ -92,8 +91,8 @@ def test_over_d_the_logs_hide_the_paper_comparison_over_s_they_cannot():
     # over d the gap is 1/2 - 4L: negative until L < 1/8, i.e. ln d ≈ 8 and beyond
     assert not separable(pruned, csq, 16, 625)
     assert not separable(pruned, csq, 64, 4096)
-    s = separable(pruned, csq, 2, 8, axis="s", d=64)
-    assert s and s.gap == pytest.approx(2 * math.log(10 / 4) / math.log(4))
+    s = separable(pruned, csq, 4, 10, axis="s", d=64)
+    assert s and s.gap == pytest.approx(2.0)
 
 
 def test_crossover_measured_extrapolated_none_and_already():

@@ -220,15 +220,11 @@ def check_axis(axis: Any, d: Any) -> float | None:
 
 
 def _band_s(rate: Any, lo: float, hi: float, d: float) -> tuple[float, float]:
-    """Slopes in s at fixed d: between the law at M = s + s_offset and at s (no logs: d is fixed)."""
+    """The local slope in the support size (or pruning level) at fixed d: no logs, d is fixed."""
     if not hasattr(rate, "local_slope_s"):
         raise TypeError(f"rate {getattr(rate, 'name', rate)!r} has no law in s (local_slope_s): cannot judge an s-scan")
     at_s = float(rate.local_slope_s(lo, hi, d))
-    off = float(getattr(rate, "s_offset", 0.0))
-    if off <= 0 or at_s == 0:
-        return at_s, at_s
-    at_m = (math.log(rate.evaluate_s(hi + off, d)) - math.log(rate.evaluate_s(lo + off, d))) / math.log(hi / lo)
-    return min(at_s, at_m), max(at_s, at_m)
+    return at_s, at_s
 
 
 def allowed_band(
@@ -237,9 +233,9 @@ def allowed_band(
     """The band of slopes a rate allows over a scan.
 
     Along d (``axis="d"``): the local slope over ``[d_min, d_max]`` plus γ·L for γ in the allowance (by default
-    the rate's own ``hidden_logs``). Along s at fixed ``d`` (``axis="s"``, ``d_min, d_max`` are then the s range):
-    every factor in d alone is a constant and drops out; the band runs from the local slope of the law at the
-    method's working size M = s + ``rate.s_offset`` to that at s.
+    the rate's own ``hidden_logs``). Along s at fixed ``d`` (``axis="s"``, ``d_min, d_max`` are then the range of
+    the support size, or of the pruning level M the scan is fitted in): every factor in d alone is a constant and
+    drops out, so the band is the law's local slope in s, with no allowance.
 
     Examples
     --------
@@ -248,8 +244,8 @@ def allowed_band(
     >>> round(band.low, 4), round(band.high, 4)
     (2.0, 2.3685)
     >>> band = allowed_band(predicted_rate("pruned", 2, alpha=0.25), 4, 16, axis="s", d=256)
-    >>> round(band.low, 3), band.high         # (s+2)² to s² over s = 4..16
-    (1.585, 2.0)
+    >>> band.low, band.high                   # M^{k*}: slope k* = 2, no logs at fixed d
+    (2.0, 2.0)
     >>> allowed_band(predicted_rate("online_sgd", 2), 4, 16, axis="s", d=256)
     ConfidenceInterval(low=0.0, high=0.0)
     """
@@ -324,9 +320,8 @@ def _band_text(rate: Any, band: ConfidenceInterval, v: _VerdictInput, predicted:
                gammas: tuple[float, float] | None, L: float) -> str:
     lo, hi = v.x_range
     if v.axis == "s":
-        return (f"the allowed band [{band.low:.3f}, {band.high:.3f}] (local slope in s of {rate.name} over s in "
-                f"[{lo:g}, {hi:g}] at d = {v.d:g}, from M = s + {float(getattr(rate, 's_offset', 0.0)):g} to s; "
-                "no log allowance: every factor in d is a constant at fixed d)")
+        return (f"the allowed band [{band.low:.3f}, {band.high:.3f}] (local slope in the support of {rate.name} "
+                f"over [{lo:g}, {hi:g}] at d = {v.d:g}; no log allowance: every factor in d is a constant at fixed d)")
     assert gammas is not None
     return (f"the allowed band [{band.low:.3f}, {band.high:.3f}] (local slope {predicted:.3f} of {rate.name} "
             f"over d in [{lo:g}, {hi:g}], polylog allowance γ in [{gammas[0]:g}, {gammas[1]:g}] adding "

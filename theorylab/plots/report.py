@@ -75,6 +75,18 @@ def _stem(row: CaseReport) -> str:
     return _slug(row.link, k, f"r{row.r}", f"q{row.q:g}", where)
 
 
+def _x_values(row: CaseReport) -> tuple[int, ...]:
+    """The variable the row's slope was fitted in (the pruning level M of an s-scan), so the fit line matches."""
+    return row.fit_values if len(row.fit_values) == len(row.values) else row.values
+
+
+def x_label(row: CaseReport) -> str | None:
+    """The x-axis name of an s-scan fitted in the pruning level M."""
+    if row.axis == "s" and row.fit_variable.startswith("M"):
+        return f"pruning level ${row.fit_variable}$"
+    return None
+
+
 def row_series(row: CaseReport) -> dict[str, Any] | None:
     """A row as a series of :func:`theorylab.plots.plot_thresholds` (None when it has no point to draw)."""
     size = len(row.values)
@@ -89,7 +101,7 @@ def row_series(row: CaseReport) -> dict[str, Any] | None:
     if not np.any(keep):
         return None
     series: dict[str, Any] = {"label": row.method, "method": row.method, "rate": row.rate,
-                              row.axis: np.array(row.values, dtype=float)[keep], "n_star": n_star[keep],
+                              row.axis: np.array(_x_values(row), dtype=float)[keep], "n_star": n_star[keep],
                               "censored": cens[keep], "below_grid": below[keep]}
     for key, values in (("low", row.threshold_low), ("high", row.threshold_high)):
         if len(values) == size:
@@ -134,7 +146,7 @@ def _scan_figure(rows: list[CaseReport], out_dir: str, fmt: str,
     series = _distinct_labels([s for _, s in pairs])
     crossover = _crossover(rows, crossovers) if first.axis == "d" else None
     plot_thresholds(series, predicted=list(seen.values()) or None, axis=first.axis, fixed_d=first.fixed_d,
-                    crossover=crossover, title=title, path=path, format=fmt)
+                    crossover=crossover, title=title, path=path, format=fmt, x_label=x_label(first))
     return path
 
 

@@ -208,6 +208,7 @@ def plot_thresholds(
     predicted: Sequence[Any] | None = None,
     axis: str = "d",
     fixed_d: int | None = None,
+    x_label: str | None = None,
     crossover: Any = None,
     ax: Axes | None = None,
     title: str | None = None,
@@ -249,6 +250,9 @@ def plot_thresholds(
     axis : {"d", "s"}
     fixed_d : int, optional
         The dimension of an s-scan (shown on the x label; lets a Rate evaluate its law in s).
+    x_label : str, optional
+        The x-axis name (default: "dimension $d$" or "support size $s$"), e.g. the pruning level M an s-scan
+        was fitted in.
     crossover : Crossover, optional
         A :class:`theorylab.report.Crossover`: d×, where the pruned n* falls below the competitor's, drawn
         as a dotted vertical line with its interval shaded (named in the legend when off the figure).
@@ -286,12 +290,12 @@ def plot_thresholds(
     grid = np.geomspace(all_x.min(), all_x.max(), 60)
     anchored = _anchor_lines(checked, lines, grid)
     cross = check_crossover(crossover)
-    return _draw(checked, anchored, grid, all_x, axis, fixed_d, cross, ax, title, path, fmt)
+    return _draw(checked, anchored, grid, all_x, axis, fixed_d, cross, ax, title, path, fmt, x_label)
 
 
 def _draw(checked: list[Series], anchored: list, grid: np.ndarray, all_x: np.ndarray, axis: str,
           fixed_d: int | None, cross: Any, ax: Axes | None, title: str | None, path: str | None,
-          fmt: str | None) -> Figure:
+          fmt: str | None, x_label: str | None = None) -> Figure:
     own_figure = ax is None
     fig, ax = new_axes(ax)
     ax.set_xscale("log")
@@ -312,8 +316,8 @@ def _draw(checked: list[Series], anchored: list, grid: np.ndarray, all_x: np.nda
     m_handles, m_texts = _markers_legend(*flags)
     c_handles, c_texts, d_cross = _draw_crossover(ax, cross, checked, styles)
     log_ticks_at(ax.xaxis, all_x if d_cross is None else np.append(all_x, round(d_cross)))
-    ax.set_xlabel("dimension $d$" if axis == "d" else "support size $s$"
-                  + ("" if fixed_d is None else f"  (at $d = {fixed_d}$)"))
+    name = x_label or ("dimension $d$" if axis == "d" else "support size $s$")
+    ax.set_xlabel(name + ("" if fixed_d is None else f"  (at $d = {fixed_d}$)"))
     ax.set_ylabel("sample complexity $n^*$")
     if title is not None:
         ax.set_title(title)

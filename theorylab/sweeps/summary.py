@@ -240,6 +240,21 @@ def _judge_row(case: CaseSpec, method: str, fit: Any, ex: _Exponents) -> dict[st
     return out
 
 
+def _fit_variable(case: CaseSpec, xs: tuple[int, ...]) -> tuple[dict[int, int], str]:
+    """What an s-scan is fitted in: the pruning level M each cell ran with (THEORY.md §8b), unless the case
+    fixes M itself; a d-scan is fitted in d."""
+    if case.axis == "d" or "M" in case.options:
+        return {x: x for x in xs}, case.axis
+    from theorylab.numeric.training import default_M
+
+    d = case.d_grid[0]
+    levels = {x: default_M(d, case.alpha_at(x), case.q, case.r) for x in xs}
+    if len(set(levels.values())) < len(levels):  # M capped at d: two s share one M
+        return {x: x for x in xs}, "s"
+    margins = {levels[x] - x for x in xs}
+    return levels, (f"M = s + {margins.pop()}" if len(margins) == 1 else "M")
+
+
 def _case_rows(case: CaseSpec, spec: SweepSpec, store: ResultStore, fit_options: dict[str, Any]) -> tuple[list, int]:
     """Read the case's cells once; one row per method."""
     from theorylab.symbolic.methods import METHODS
@@ -270,8 +285,10 @@ def _case_rows(case: CaseSpec, spec: SweepSpec, store: ResultStore, fit_options:
                                int(np.asarray(results[x].success).shape[0])) for x in xs))
         notes: list[str] = []
         fit = None
+        fx, fit_variable = _fit_variable(case, xs)
+        base.update(fit_values=tuple(fx[x] for x in xs), fit_variable=fit_variable)
         if len(xs) >= 2:
-            fit, fitted = _fit({x: (results[x].n, results[x].success) for x in xs}, spec.seed, fit_options)
+            fit, fitted = _fit({fx[x]: (results[x].n, results[x].success) for x in xs}, spec.seed, fit_options)
             notes += fitted.pop("notes", ())
             base.update(fitted)
         else:

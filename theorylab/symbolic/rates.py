@@ -92,8 +92,6 @@ class Rate:
         The exponent β of n ≍ d^β as text, for the case at hand.
     label : str
         A short name for tables and figure legends.
-    s_offset : float
-        Along an s-scan the method works at M = s + s_offset (the pruning level, :data:`PRUNING_MARGIN`).
     """
 
     name: str
@@ -108,7 +106,6 @@ class Rate:
     hidden_logs_source: str = ""
     formula: str = ""
     label: str = ""
-    s_offset: float = 0.0
 
     def __post_init__(self) -> None:
         for field_name in ("expression", "law"):
@@ -207,9 +204,9 @@ def _power(exponent: sympy.Expr, log_power: int = 0) -> sympy.Expr:
     return expr
 
 
-#: The pruning level M = s + PRUNING_MARGIN that Algorithm 1 keeps in theorylab (``numeric.training.default_M``):
-#: Theorem 4 asks M = Õ(d^α) = Õ(s), and Lemma 34's sample size grows as M^{k*}, so along an s-scan at fixed d
-#: the pruned law's local slope lies between that of (s + PRUNING_MARGIN)^{k*} and that of s^{k*}.
+#: The pruning level M = s + PRUNING_MARGIN that Algorithm 1 keeps in theorylab (``numeric.training.default_M``).
+#: Theorem 4 asks M = Õ(d^α) = Õ(s), and Lemma 34's sample size grows as M^{k*}: an s-scan at fixed d is therefore
+#: fitted against M, where the pruned law is exactly M^{k*} (THEORY.md §8b: at small s, M = s + 2 is not ∝ s).
 PRUNING_MARGIN = 2
 
 _HALF = sympy.Rational(1, 2)
@@ -228,7 +225,6 @@ class _Parts:
     log_power: int = 0
     hidden_logs: tuple[float, float] = (0.0, 2.0)
     hidden_logs_source: str = _UNSTATED
-    s_offset: float = 0.0
 
 
 def _pruned(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
@@ -241,11 +237,10 @@ def _pruned(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
     if r == 1:
         return _Parts(s**k, a * k, "α k*", "Vural & Erdogdu 2024, Theorem 4, p. 9",
                       "single-index, ‖V‖_{2,q}^q = Θ(d^{(1-q/2)α}), M = Õ(d^α), m = Θ(d^ε), c = 1/log d; Õ hides "
-                      "polylog factors; d >= d_{ℓ,ε}", hidden_logs=logs, hidden_logs_source=logs_src,
-                      s_offset=PRUNING_MARGIN)
+                      "polylog factors; d >= d_{ℓ,ε}", hidden_logs=logs, hidden_logs_source=logs_src)
     return _Parts(s**power, 2 * a, "2α", "Vural & Erdogdu 2024, Theorem 5, p. 10",
                   "multi-index, Assumption 1 (E[σ z zᵀ] full rank), Algorithm 2+, M = Õ(d^α); Õ hides polylogs",
-                  hidden_logs=logs, hidden_logs_source=logs_src, s_offset=PRUNING_MARGIN)
+                  hidden_logs=logs, hidden_logs_source=logs_src)
 
 
 def _dense(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
@@ -397,7 +392,6 @@ def predicted_rate(
         hidden_logs_source=parts.hidden_logs_source,
         formula=parts.formula,
         label=RATE_LABELS[name],
-        s_offset=float(parts.s_offset),
     )
 
 
