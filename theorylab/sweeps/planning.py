@@ -64,9 +64,9 @@ def pilot_from_row(row: CaseReport) -> Pilot:
         if t and 0 < lo < hi < math.inf:
             sds.append((math.log(hi) - math.log(lo)) / (2 * _Z95) * math.sqrt(t))
         sec = row.seconds[i] if i < len(row.seconds) else math.nan
-        if t and math.isfinite(sec) and sec > 0:
+        if t and math.isfinite(sec) and sec >= 0:
             xs.append(float(x))
-            secs.append(sec / t)
+            secs.append(max(sec, 1e-3) / t)  # the store rounds to a millisecond
     if not sds:
         raise ValueError(f"row {row.label!r}: no point has a bounded threshold interval to take a spread from")
     if not secs:
