@@ -19,7 +19,7 @@ in coordinates whose number does not grow with d; it exists for the rotation-inv
 Examples
 --------
 >>> cfg = simulation_config("He2(z)", d=64, n=1000, method="dense")
->>> cfg.engine, cfg.strategy, cfg.checkpoints[-1]
+>>> cfg.engine, cfg.strategy, int(cfg.checkpoints[-1])
 ('reduced', 'none', 1000)
 >>> simulation_config("He2(z)", d=64, n=1000, method="pruned").engine
 'full'
