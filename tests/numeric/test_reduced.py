@@ -40,19 +40,19 @@ def test_overlap_chain_is_the_spherical_step(link, r, activation, loss):
     w = gen.standard_normal(d)
     w /= np.linalg.norm(w)
     W = w[None, None, :].copy()
-    state = np.concatenate([w[:r], [np.linalg.norm(w[r:])]])
+    state = np.concatenate([w[:r], [np.linalg.norm(w[r:])]])[None]
     for i in range(steps):
         x = gen.standard_normal(d)
         ty = float(teacher.f(x[None])[0]) * sign
         perp = W[0, 0, r:] / np.linalg.norm(W[0, 0, r:])
         xi = float(perp @ x[r:])
         chi = float(x[r:] @ x[r:]) - xi * xi
-        overlap_chain(state, x[None, :r].copy(), np.array([xi]), np.array([chi]), np.array([ty]), coef, dcoef, eta,
-                      loss == "square")
+        overlap_chain(state, x[None, None, :r].copy(), np.array([[xi]]), np.array([[chi]]), np.array([[ty]]), coef,
+                      dcoef, eta, loss == "square")
         _sgd_steps(W, x[None, None, :], np.array([[ty]]), act, loss, eta, i)
-        np.testing.assert_allclose(state[:r], W[0, 0, :r], rtol=0, atol=1e-10)
-        np.testing.assert_allclose(state[r], np.linalg.norm(W[0, 0, r:]), rtol=0, atol=1e-10)
-    assert np.max(np.abs(state[:r] - w[:r])) > 0.05  # the steps moved the overlaps
+        np.testing.assert_allclose(state[0, :r], W[0, 0, :r], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(state[0, r], np.linalg.norm(W[0, 0, r:]), rtol=0, atol=1e-10)
+    assert np.max(np.abs(state[0, :r] - w[:r])) > 0.05  # the steps moved the overlaps
 
 
 def test_bartlett_factor_moments():

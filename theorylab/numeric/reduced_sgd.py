@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -102,7 +103,7 @@ def _horner(c: np.ndarray, t: float) -> float:  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def overlap_chain(
-    state: np.ndarray,
+    states: np.ndarray,
     z: np.ndarray,
     xi: np.ndarray,
     chi: np.ndarray,
@@ -111,30 +112,32 @@ def overlap_chain(
     dcoef: np.ndarray,
     eta: float,
     square: bool,
-) -> None:  # pragma: no cover - compiled (tested through reduced_online_sgd)
-    """In place: one SGD step per sample on ``state`` = (m_1, ..., m_r, s) (module docstring's recurrence).
+) -> None:  # pragma: no cover - compiled (tested through its callers)
+    """In place: one SGD step per sample on each trial's state (m_1, ..., m_r, s) (the module's recurrence).
 
-    z: (b, r) the coordinates along V; xi, chi: (b,) ξ and χ; ty: (b,) transformed labels times the sign.
+    states: (T, r + 1); z: (T, b, r) the coordinates along V; xi, chi: (T, b) ξ and χ; ty: (T, b) the transformed
+    labels times the sign. The inner loop runs over the trials, whose chains are independent, so the processor
+    overlaps their latencies.
     """
-    r = z.shape[1]
-    s = state[r]
-    for i in range(z.shape[0]):
-        p = s * xi[i]
-        zz = 0.0
-        for a in range(r):
-            p += state[a] * z[i, a]
-            zz += z[i, a] * z[i, a]
-        if square:
-            g = eta * (ty[i] - _horner(coef, p)) * _horner(dcoef, p)
-        else:
-            g = eta * ty[i] * _horner(dcoef, p)
-        inv = 1.0 / math.sqrt(1.0 + g * g * (zz + xi[i] * xi[i] + chi[i] - p * p))
-        shrink = 1.0 - g * p
-        for a in range(r):
-            state[a] = (shrink * state[a] + g * z[i, a]) * inv
-        perp = shrink * s + g * xi[i]
-        s = math.sqrt(perp * perp + g * g * chi[i]) * inv
-    state[r] = s
+    T, b, r = z.shape
+    for i in range(b):
+        for t in range(T):
+            s = states[t, r]
+            p = s * xi[t, i]
+            zz = 0.0
+            for a in range(r):
+                p += states[t, a] * z[t, i, a]
+                zz += z[t, i, a] * z[t, i, a]
+            if square:
+                g = eta * (ty[t, i] - _horner(coef, p)) * _horner(dcoef, p)
+            else:
+                g = eta * ty[t, i] * _horner(dcoef, p)
+            inv = 1.0 / math.sqrt(1.0 + g * g * (zz + xi[t, i] * xi[t, i] + chi[t, i] - p * p))
+            shrink = 1.0 - g * p
+            for a in range(r):
+                states[t, a] = (shrink * states[t, a] + g * z[t, i, a]) * inv
+            perp = shrink * s + g * xi[t, i]
+            states[t, r] = math.sqrt(perp * perp + g * g * chi[t, i]) * inv
 
 
 def _initial_state(seed: np.random.SeedSequence, d: int, r: int) -> np.ndarray:
@@ -146,9 +149,20 @@ def _initial_state(seed: np.random.SeedSequence, d: int, r: int) -> np.ndarray:
     return np.concatenate([g / norm, [math.sqrt(rest) / norm]])
 
 
-def _run_trial(
-    stream_seed: np.random.SeedSequence,
-    init_seed: np.random.SeedSequence,
+def _draw_block(gen: np.random.Generator, teacher: Teacher, d: int, T_fn: Any, sign: float) -> tuple[np.ndarray, ...]:
+    """One block of one trial: z (BLOCK, r), ξ, χ and the transformed labels, in this order of draws."""
+    r = teacher.r
+    z = gen.standard_normal((BLOCK, r))
+    xi = gen.standard_normal(BLOCK) if d > r else np.zeros(BLOCK)
+    chi = gen.chisquare(d - r - 1, BLOCK) if d - r - 1 > 0 else np.zeros(BLOCK)
+    y = teacher.f(z)
+    if teacher.noise_std > 0:
+        y = y + teacher.noise_std * gen.standard_normal(BLOCK)
+    return z, xi, chi, np.asarray(T_fn(y), dtype=float) * sign
+
+
+def _run_group(
+    seeds: list[np.random.SeedSequence],
     teacher: Teacher,
     d: int,
     cps: np.ndarray,
@@ -159,29 +173,23 @@ def _run_trial(
     square: bool,
     bar: Any,
 ) -> np.ndarray:
-    """States (K, r + 1) of one trial at the checkpoints."""
-    r = teacher.r
-    state = _initial_state(init_seed, d, r)
+    """States (trials, K, r + 1) of a group of trials at the checkpoints (each trial from its own seed)."""
+    r, G = teacher.r, len(seeds)
+    states = np.stack([_initial_state(derive_seed(s, 1), d, r) for s in seeds])
+    gens = [np.random.default_rng(derive_seed(s, 0)) for s in seeds]
     dcoef = np.polyder(coef) if coef.size > 1 else np.zeros(1)
-    gen = np.random.default_rng(stream_seed)
-    out = np.empty((cps.size, r + 1))
-    pos = 0
-    n = int(cps[-1])
+    out = np.empty((G, cps.size, r + 1))
+    n, pos = int(cps[-1]), 0
     while pos < n:
-        z = gen.standard_normal((BLOCK, r))
-        xi = gen.standard_normal(BLOCK) if d > r else np.zeros(BLOCK)
-        chi = gen.chisquare(d - r - 1, BLOCK) if d - r - 1 > 0 else np.zeros(BLOCK)
-        y = teacher.f(z)
-        if teacher.noise_std > 0:
-            y = y + teacher.noise_std * gen.standard_normal(BLOCK)
-        ty = np.ascontiguousarray(np.asarray(T_fn(y), dtype=float) * sign)
+        z, xi, chi, ty = (np.ascontiguousarray(np.stack(a)) for a in
+                          zip(*(_draw_block(g, teacher, d, T_fn, sign) for g in gens), strict=True))
         stop = min(n, pos + BLOCK)
         for lo, hi, k0 in segments(pos, stop, cps):
-            overlap_chain(state, z[lo:hi], xi[lo:hi], chi[lo:hi], ty[lo:hi], coef, dcoef, eta, square)
+            overlap_chain(states, z[:, lo:hi], xi[:, lo:hi], chi[:, lo:hi], ty[:, lo:hi], coef, dcoef, eta, square)
             if pos + hi == cps[k0]:
-                out[k0] = state
+                out[:, k0] = states
         if bar is not None:
-            bar.update(stop - pos)
+            bar.update((stop - pos) * G)
         pos = stop
     return out
 
@@ -252,13 +260,13 @@ def reduced_online_sgd(
 
         bar = tqdm(total=len(seeds_) * int(cps[-1]), unit="sample", desc="online SGD (reduced)")
 
-    def one(s: np.random.SeedSequence) -> np.ndarray:
-        return _run_trial(derive_seed(s, 0), derive_seed(s, 1), teacher, d, cps, T_fn, sign, coef,
-                          delta / d, loss == "square", bar)
+    def group(sl: slice) -> np.ndarray:
+        return _run_group(seeds_[sl], teacher, d, cps, T_fn, sign, coef, delta / d, loss == "square", bar)
 
-    workers = min(len(seeds_), 2)
+    workers = min(len(seeds_), os.cpu_count() or 1)  # one group of trials per core (the kernel releases the GIL)
+    bounds = np.linspace(0, len(seeds_), workers + 1).astype(int)
     with ThreadPoolExecutor(workers) as ex:
-        states = np.stack(list(ex.map(one, seeds_)))
+        states = np.concatenate(list(ex.map(group, [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])))
     if bar is not None:
         bar.close()
     return _metrics(states, d, r, is_link, coef)
