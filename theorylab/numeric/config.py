@@ -172,7 +172,8 @@ def _k_star(link: Any, k_star: int | None) -> int:
     from theorylab.symbolic.exponents import information_exponent
 
     try:
-        return int(information_exponent(link))
+        value = information_exponent(link)
+        return int(value[0] if isinstance(value, tuple) else value)
     except Exception as exc:  # noqa: BLE001 - report why the default cannot be computed
         raise ValueError(f"k_star: could not compute the information exponent of the link ({exc}); pass k_star") from exc
 

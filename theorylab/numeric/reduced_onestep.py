@@ -216,9 +216,10 @@ def reduced_dense_one_step(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(seeds_) * int(cps[-1]), unit="sample", desc="dense one step (reduced)")
-    from theorylab.numeric.simulate import _single_threaded_blas
+    from threadpoolctl import threadpool_limits
 
-    with _single_threaded_blas(), ThreadPoolExecutor(min(len(seeds_), os.cpu_count() or 1)) as ex:
+    # many small products: one BLAS thread per trial thread
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(min(len(seeds_), os.cpu_count() or 1)) as ex:
         W1 = np.stack(list(ex.map(lambda t: _run_trial(seeds_[t], inits[t], teacher, d, m, cps, eta1, bar),
                                   range(len(seeds_)))))
     if bar is not None:

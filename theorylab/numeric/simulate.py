@@ -59,7 +59,6 @@ import contextlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,6 +80,7 @@ from theorylab.numeric.metrics import (
     support_recall,
 )
 from theorylab.numeric.pruning import make_pruner
+from theorylab.numeric.result import SimulationResult, to_jsonable
 from theorylab.numeric.students import draw_half_init
 from theorylab.numeric.teachers import BLOCK_ROWS, Teacher, derive_seed, stream_trials
 from theorylab.numeric.training import (
@@ -93,67 +93,6 @@ from theorylab.numeric.training import (
 __all__ = ["METHODS", "ENGINES", "SimulationResult", "simulate", "run_simulation", "checkpoint_grid", "DEFAULT_RATIO"]
 
 KEY_V, KEY_PRUNE, KEY_STREAM, KEY_INIT, KEY_TEST = 0, 1, 2, 3, 4
-
-
-@dataclass
-class SimulationResult:
-    """The outcome of :func:`simulate`.
-
-    Attributes
-    ----------
-    n : int64 array (K,)
-        The checkpoints, increasing, last = n.
-    success : bool array (trials, K)
-    metrics : dict name -> float array (trials, K)
-    config : dict
-        JSON-serialisable record of every argument that determines the numbers.
-    """
-
-    n: np.ndarray
-    success: np.ndarray
-    metrics: dict[str, np.ndarray]
-    config: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def success_rate(self) -> np.ndarray:
-        """Fraction of successful trials at each checkpoint."""
-        return self.success.mean(axis=0)
-
-    def to_dataframe(self) -> Any:
-        """Long-format ``pandas.DataFrame``: one row per (trial, checkpoint), columns trial, n, success, metrics.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> r = SimulationResult(np.array([10, 20]), np.array([[False, True]]), {"coverage": np.array([[0.1, 0.9]])})
-        >>> r.to_dataframe().shape
-        (2, 4)
-        """
-        import pandas as pd
-
-        T, K = self.success.shape
-        data = {
-            "trial": np.repeat(np.arange(T), K),
-            "n": np.tile(self.n, T),
-            "success": self.success.reshape(-1),
-        }
-        for name, arr in self.metrics.items():
-            data[name] = np.asarray(arr, dtype=float).reshape(-1)
-        return pd.DataFrame(data)
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist())
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, (str, int, float, bool)) or x is None:
-        return x
-    return str(x)
 
 
 def _single_threaded_blas() -> Any:
@@ -297,7 +236,7 @@ def run_simulation(cfg: SimulationConfig) -> SimulationResult:
         else:
             metrics, eta1 = _run_algorithm2(cfg, teachers)
     metrics = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
-    config = _jsonable(cfg.record(link_text, eta1))
+    config = to_jsonable(cfg.record(link_text, eta1))
     json.dumps(config)  # the config must be JSON-serialisable
     return SimulationResult(n=cfg.checkpoints, success=cfg.criterion.evaluate(metrics), metrics=metrics, config=config)
 
@@ -406,10 +345,12 @@ def _pass_pruning(cfg: SimulationConfig, teachers: list[Teacher], bar: Any) -> t
     data_pass = _data_pass(cfg)
     seeds = _train_seeds(cfg)
     chunk = _auto_chunk(4, d + 1) if cfg.chunk_size is None else cfg.chunk_size  # pruning temporaries are 2-3x X
+    strategy = cfg.strategy
+    assert strategy is not None  # Algorithm 2 always has a pruning strategy ("none" for dense)
 
     def one(t: int) -> None:
         pruner = make_pruner(
-            cfg.strategy, d=d, M=cfg.M, m=cfg.width, c=cfg.c,
+            strategy, d=d, M=cfg.M, m=cfg.width, c=cfg.c,
             rng=np.random.default_rng(derive_seed(cfg.seed, t, KEY_PRUNE)), V=teachers[t].V, k=cfg.k_star,
             link=teachers[0].link, dtype=cfg.dtype,
         )
