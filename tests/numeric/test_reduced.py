@@ -83,6 +83,7 @@ def _same_law(full, reduced, keys):
 
 
 @pytest.mark.parametrize(("link", "d", "checkpoints"), [
+    ("He2(z) + z", 4, [50, 400]),  # d < r + m: the Gaussian complements are drawn as they are
     ("z", 64, [32, 128, 512]),
     ("He2(z)", 64, [1000, 4000, 12000]),
     ("z", 256, [128, 512, 2048]),

@@ -339,54 +339,53 @@ def _run_algorithm2(cfg: SimulationConfig, teachers: list[Teacher]) -> tuple[dic
 
 def _pass_pruning(cfg: SimulationConfig, teachers: list[Teacher], bar: Any) -> tuple[np.ndarray, np.ndarray | None]:
     """Pass 1: the pruning masks J_k (trials, K, d) and μ̂ (trials, K, d) for Algorithm 2⁺ at every checkpoint."""
-    d, K, cps = cfg.d, cfg.checkpoints.size, cfg.checkpoints
+    K, d = cfg.checkpoints.size, cfg.d
     masks = np.zeros((cfg.trials, K, d), dtype=bool)
     mu = np.zeros((cfg.trials, K, d)) if cfg.mu_correction else None
-    data_pass = _data_pass(cfg)
-    seeds = _train_seeds(cfg)
-    chunk = _auto_chunk(4, d + 1) if cfg.chunk_size is None else cfg.chunk_size  # pruning temporaries are 2-3x X
-    strategy = cfg.strategy
-    assert strategy is not None  # Algorithm 2 always has a pruning strategy ("none" for dense)
 
     def one(t: int) -> None:
-        pruner = make_pruner(
-            strategy, d=d, M=cfg.M, m=cfg.width, c=cfg.c,
-            rng=np.random.default_rng(derive_seed(cfg.seed, t, KEY_PRUNE)), V=teachers[t].V, k=cfg.k_star,
-            link=teachers[0].link, dtype=cfg.dtype,
-        )
-        if not data_pass:
-            masks[t, :] = pruner.result().mask
-            return
-        mu_sum = np.zeros(d)
-        pos = 0
-        for X, y in stream_trials([teachers[t]], [seeds[t]], cfg.n, chunk,
-                                  augment=getattr(pruner, "augment", False), dtype=cfg.dtype):
-            X, y = X[0], y[0]
-            for lo, hi, _k0 in segments(pos, pos + len(y), cps):
-                pruner.update(X[lo:hi], y[lo:hi])
-                if mu is not None:
-                    mu_sum += np.asarray(y[lo:hi], dtype=float) @ np.asarray(X[lo:hi, :d], dtype=float)
-                end = pos + hi
-                kk = np.searchsorted(cps, end)
-                if kk < K and cps[kk] == end:
-                    masks[t, kk] = pruner.result().mask
-                    if mu is not None:
-                        mu[t, kk] = mu_sum / end
-            pos += len(y)
-            if bar is not None:
-                bar.update(len(y))
+        _prune_trial(cfg, t, teachers, masks[t], None if mu is None else mu[t], bar)
 
     with _single_threaded_blas():
         # trials are independent: one thread per core, each with single-threaded BLAS (NumPy releases the GIL in
         # its kernels); this avoids OpenBLAS's spinning threads competing with the generation threads.
-        workers = min(cfg.trials, os.cpu_count() or 1) if data_pass else 1
-        if workers > 1:
-            with ThreadPoolExecutor(workers, thread_name_prefix="theorylab-trial") as ex:
-                list(ex.map(one, range(cfg.trials)))
-        else:
-            for t in range(cfg.trials):
-                one(t)
+        workers = min(cfg.trials, os.cpu_count() or 1) if _data_pass(cfg) else 1
+        with ThreadPoolExecutor(workers, thread_name_prefix="theorylab-trial") as ex:
+            list(ex.map(one, range(cfg.trials)))
     return masks, mu
+
+
+def _prune_trial(
+    cfg: SimulationConfig, t: int, teachers: list[Teacher], masks: np.ndarray, mu: np.ndarray | None, bar: Any
+) -> None:
+    """Trial t of pass 1: fills ``masks`` (K, d) and ``mu`` (K, d), taking the pruner's result at each checkpoint."""
+    cps, d = cfg.checkpoints, cfg.d
+    assert cfg.strategy is not None  # Algorithm 2 always has a pruning strategy ("none" for dense)
+    pruner = make_pruner(
+        cfg.strategy, d=d, M=cfg.M, m=cfg.width, c=cfg.c,
+        rng=np.random.default_rng(derive_seed(cfg.seed, t, KEY_PRUNE)), V=teachers[t].V, k=cfg.k_star,
+        link=teachers[0].link, dtype=cfg.dtype,
+    )
+    if not _data_pass(cfg):
+        masks[:] = pruner.result().mask
+        return
+    chunk = _auto_chunk(4, d + 1) if cfg.chunk_size is None else cfg.chunk_size  # pruning temporaries are 2-3x X
+    mu_sum = np.zeros(d)
+    pos = 0
+    for X, y in stream_trials([teachers[t]], [_train_seeds(cfg)[t]], cfg.n, chunk,
+                              augment=getattr(pruner, "augment", False), dtype=cfg.dtype):
+        X, y = X[0], y[0]
+        for lo, hi, k0 in segments(pos, pos + len(y), cps):
+            pruner.update(X[lo:hi], y[lo:hi])
+            if mu is not None:
+                mu_sum += np.asarray(y[lo:hi], dtype=float) @ np.asarray(X[lo:hi, :d], dtype=float)
+            if pos + hi == cps[k0]:  # the segment ends at checkpoint k0
+                masks[k0] = pruner.result().mask
+                if mu is not None:
+                    mu[k0] = mu_sum / cps[k0]
+        pos += len(y)
+        if bar is not None:
+            bar.update(len(y))
 
 
 def _reinitialisation(cfg: SimulationConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
