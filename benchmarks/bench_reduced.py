@@ -9,7 +9,8 @@
 (c) Online SGD on He2 for d = 10² ... 10⁵ (checkpoints 0.05 ... 0.8 · d log² d) and on He3 for d = 30 ... 10³
     (checkpoints 0.01 ... 0.6 · d² log² d): n*, n*/(d^{k*-1} log² d), n*/d^{k*-1} and the slopes.
 
-Every section prints its wall time. The thresholds are the crossing estimator of
+Every section prints its wall time and the CPU time of all its threads (on a machine shared with other work the
+CPU time divided by the number of cores is the better estimate of the wall time on an idle one). The thresholds are the crossing estimator of
 :func:`theorylab.compare.thresholds.estimate_threshold` with its bootstrap 95% interval. Timings are only as good
 as the machine is quiet (its load average is printed).
 """
@@ -49,28 +50,28 @@ def section_speed(ds: list[int], n: int) -> None:
 def _curve(title: str, link: str, method: str, ds: list[int], scale, lo: float, hi: float, trials: int) -> None:
     """Thresholds over d with checkpoints lo·scale(d) ... hi·scale(d) (ratio 1.4)."""
     print(title)
-    print(f"{'d':>7} {'n*':>11} {'95% interval':>25} {'n*/scale':>9} {'n_max':>11} {'wall s':>8}")
-    t_all = time.perf_counter()
+    print(f"{'d':>7} {'n*':>11} {'95% interval':>25} {'n*/scale':>9} {'n_max':>11} {'wall s':>8} {'cpu s':>8}")
+    t_all, cpu_all = time.perf_counter(), time.process_time()
     rows = []
     for d in ds:
         s = scale(d)
         K = int(math.ceil(math.log(hi / lo) / math.log(1.4))) + 1
         cps = np.unique(np.round(np.geomspace(lo * s, hi * s, K)).astype(np.int64))
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         res = simulate(link, d=d, n=int(cps[-1]), method=method, trials=trials, seed=2024, checkpoints=cps,
                        engine="reduced")
-        wall = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
         th = estimate_threshold(res.n, res.success, rng=0)
         ci = th.confidence_interval
         rows.append((d, th.threshold))
         print(f"{d:>7} {th.threshold:>11.4g} [{ci.low:>11.4g}, {ci.high:>11.4g}] {th.threshold / s:>9.3f} "
-              f"{int(cps[-1]):>11} {wall:>8.1f}")
+              f"{int(cps[-1]):>11} {wall:>8.1f} {cpu:>8.1f}")
     d_arr, n_arr = np.array(rows, dtype=float).T
     ok = np.isfinite(n_arr)
     slope = np.polyfit(np.log(d_arr[ok]), np.log(n_arr[ok]), 1)[0]
     slope_log = np.polyfit(np.log(d_arr[ok]), np.log(n_arr[ok] / np.log(d_arr[ok]) ** 2), 1)[0]
     print(f"  log-log slope of n*: {slope:.3f}; of n*/log² d: {slope_log:.3f}; "
-          f"wall {time.perf_counter() - t_all:.1f} s")
+          f"wall {time.perf_counter() - t_all:.1f} s, cpu {time.process_time() - cpu_all:.1f} s (all threads)")
 
 
 def main() -> None:
