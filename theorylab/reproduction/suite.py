@@ -20,8 +20,11 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from theorylab._validation import check_int
 from theorylab.sweeps.spec import CaseSpec, SweepSpec
@@ -48,6 +51,14 @@ CLAIMS = {
 
 #: Algorithm 1 in float32 (partial sums in float64): half the cost of its products.
 _F32 = {"dtype": "float32"}
+#: The rotation-invariant learners run in the exact dimension-free engine (numeric/reduced_*.py): a cost that does
+#: not grow with d, so their d grids span two and a half decades. Named explicitly (not "auto"), so that a case
+#: the reduction cannot take fails loudly and stored full-engine cells are not mixed in.
+_RED = {"engine": "reduced"}
+
+
+def _geometric(lo: int, hi: int, points: int) -> list[int]:
+    return sorted({int(round(x)) for x in np.geomspace(lo, hi, points)})
 
 
 @dataclass(frozen=True)
@@ -78,14 +89,15 @@ _D3 = [16, 81, 256]  # d^{1/4} = 2, 3, 4
 
 
 def _quick_cases(trials: int) -> list[CaseSpec]:
-    """k* = 1, 2 over d at α = ¼, and the He₂ s-scan at d = 64 (s ≤ √d = 8), pruned against dense."""
+    """k* = 1, 2 over d at α = ¼, and the He₂ s-scan at d = 64 (s ≤ √d = 8) with twice the trials."""
     return [
         _case(_K2, "pruned", _D3, [4_000, 20_000, 40_000], trials, options=_F32),
-        _case(_K2, "dense", _D3, [4_000, 60_000, 400_000], trials),
+        _case(_K2, "dense", _D3, [4_000, 60_000, 400_000], trials, options=_RED),
         _case(_K1, "pruned", _D3, [1_000, 2_000, 4_000], trials, n_min=4, options=_F32),
-        _case(_K1, "dense", _D3, [1_000, 4_000, 12_000], trials, n_min=4),
-        _s_case("He2", "pruned", 64, [2, 3, 4, 6, 8], [8_000, 10_000, 12_000, 16_000, 20_000], trials, options=_F32),
-        _s_case("He2", "dense", 64, [2, 3, 4, 6, 8], 60_000, trials),
+        _case(_K1, "dense", _D3, [1_000, 4_000, 12_000], trials, n_min=4, options=_RED),
+        _s_case("He2", "pruned", 64, [2, 3, 4, 6, 8], [8_000, 10_000, 12_000, 16_000, 20_000], 2 * trials,
+                options=_F32),
+        _s_case("He2", "dense", 64, [2, 3, 4, 6, 8], 60_000, 2 * trials, options=_RED),
     ]
 
 
@@ -96,15 +108,17 @@ def _s_scans(trials: int) -> list[CaseSpec]:
     return [
         *_quick_cases(trials)[4:],
         _s_case("He2", "pruned", 256, s256, [8_000, 20_000, 40_000, 80_000], trials, options=_F32),
-        _s_case("He2", "dense", 256, s256, 600_000, trials),
-        _s_case("He2", "online_sgd", 256, s256, 60_000, trials),
+        _s_case("He2", "dense", 256, s256, 600_000, trials, options=_RED),
+        _s_case("He2", "online_sgd", 256, s256, 60_000, trials, options=_RED),
         _s_case("He1", "pruned", 256, s256, [2_000, 4_000, 8_000, 16_000], trials, n_min=4, options=_F32),
-        _s_case("He1", "dense", 256, s256, 30_000, trials, n_min=4),
+        _s_case("He1", "dense", 256, s256, 30_000, trials, n_min=4, options=_RED),
         _s_case("He3", "pruned", 64, [2, 3, 4, 6, 8], [100_000, 200_000, 300_000, 600_000, 1_000_000], half,
                 n_min=64, options=_F32),
-        _s_case("He3", "dense", 27, [3, 4, 6, 9], 1_000_000, half, n_min=64),
-        _s_case("He2+He2", "pruned", 256, s256, [20_000, 40_000, 60_000, 120_000], trials, r=2, options=_F32),
-        _s_case("He2+He2", "dense", 256, s256, 600_000, trials, r=2),
+        _s_case("He3", "dense", 27, [3, 4, 6, 9], 1_000_000, trials, n_min=64, options=_RED),
+        # Algorithm 2+ (multi-index dense) has no exact reduction: full engine, so d = 81 (s <= 9)
+        _s_case("He2+He2", "pruned", 81, [2, 3, 4, 6, 9], [10_000, 20_000, 30_000, 40_000, 60_000], trials, r=2,
+                options=_F32),
+        _s_case("He2+He2", "dense", 81, [2, 3, 4, 6, 9], 150_000, trials, r=2),
     ]
 
 
@@ -118,24 +132,31 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     multi = _Setting("He2+He2 r=2 a=0.25 q=0", "He2+He2", 2, 0.0, 0.25)
     half = max(1, trials // 2)
     d_reuse = [24, 32, 48, 64, 96, 128]
+    dense2 = [8, 16, 32, 64, 81, 128, 256, 512, 625, 1024, 2560]  # 2.5 decades, n* ≈ 1.2-1.9 d²
+    dense3 = [8, 12, 16, 24, 32, 48, 64]                     # n* ≈ 4-15 d³
+    sgd2 = sorted({*_geometric(16, 65_536, 7), 81, 625})     # 3.6 decades, n* ≈ 0.26 d log² d
+    sgd1 = _geometric(16, 16_384, 6)
+    reuse3 = [30, 100, 300, 1000]                             # one pass on He3: n* ≈ 0.1-0.4 d² log² d
     return [
         _case(_K2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials, options=_F32),
-        _case(_K2, "dense", d5, [4_000, 8_000, 60_000, 150_000, 600_000], trials),
-        _case(_K2, "online_sgd", d4, [4_000, 20_000, 60_000, 150_000], trials),
+        _case(_K2, "dense", dense2, [6 * d * d for d in dense2], trials, n_min=16, options=_RED),
+        _case(_K2, "online_sgd", sgd2, [int(0.8 * d * math.log(d) ** 2) for d in sgd2], trials, options=_RED),
         _case(k2q1, "pruned", d5, [4_000, 10_000, 20_000, 30_000, 60_000], trials, options=_F32),
         _case(k2a50, "pruned", [16, 36, 64, 144, 256], [4_000, 10_000, 20_000, 40_000, 60_000], trials, options=_F32),
         _case(k2a75, "pruned", _D3, [8_000, 60_000, 150_000], trials, options=_F32),
         _case(_K1, "pruned", d4, [1_000, 2_000, 4_000, 8_000], trials, n_min=4, options=_F32),
-        _case(_K1, "dense", d4, [1_000, 4_000, 12_000, 30_000], trials, n_min=4),
-        _case(_K1, "online_sgd", d4, [2_000, 8_000, 30_000, 60_000], trials, n_min=4),
+        _case(_K1, "dense", sgd1, [16 * d for d in sgd1], trials, n_min=4, options=_RED),
+        _case(_K1, "online_sgd", sgd1, [100 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(k3, "pruned", _D3, [100_000, 300_000, 1_000_000], half, n_min=64, options=_F32),
-        _case(k3, "dense", [8, 12, 16, 20, 27], [30_000, 80_000, 200_000, 400_000, 1_000_000], trials, n_min=64),
+        _case(k3, "dense", dense3, [128 * d**3 for d in dense3], trials, n_min=64, options=_RED),
         _case(multi, "pruned", _D3, [4_000, 20_000, 60_000], trials, options=_F32),
+        # Algorithm 2+ (the multi-index dense student) has no exact reduction: full engine, small d
         _case(multi, "dense", d5, [4_000, 8_000, 60_000, 150_000, 400_000], trials),
-        # He3: sample reuse (generative exponent) against one pass (information exponent); at d = 16 one-pass
-        # SGD with its default step plateaus near the success level, so the grid starts at 24
+        # He3: sample reuse (generative exponent) against one pass (information exponent); GD with reuse stays
+        # in the full engine (its batch is reused), one-pass SGD runs reduced over 1.5 decades
         _case(k3, "gd_reuse", d_reuse, [2_000, 2_000, 4_000, 8_000, 12_000, 16_000], trials),
-        _case(k3, "online_sgd", d_reuse, [30_000, 50_000, 150_000, 300_000, 600_000, 1_200_000], trials, n_min=64),
+        _case(k3, "online_sgd", reuse3, [int(0.6 * d * d * math.log(d) ** 2) for d in reuse3], trials, n_min=64,
+              options=_RED),
     ]
 
 
