@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
@@ -35,7 +36,7 @@ from theorylab.symbolic.links import Link, as_link
 __all__ = ["links_with_information_exponent", "sparse_directions_strategy", "hermite_combination"]
 
 
-def hermite_combination(coefficients: dict[int, Fraction | int]) -> str:
+def hermite_combination(coefficients: Mapping[int, Fraction | int]) -> str:
     """The link string ``Σ a_j He_j(z)`` for a mapping ``{j: a_j}`` (zero coefficients are skipped).
 
     Examples
