@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from theorylab._limits import limits
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic.links import Link, Z, as_link
 
@@ -410,6 +411,72 @@ def _sqrt_factorial(k: int) -> Any:
 # Public API.
 
 
+def _check_degree(degree: Any, name: str = "degree") -> int:
+    top = limits().hermite_degree
+    degree = check_int(degree, name, minimum=0)
+    if degree > top:
+        raise ValueError(f"{name} must be <= {top} (theorylab._limits: hermite_degree), got {degree}")
+    return degree
+
+
+def _pole(base: sympy.Expr, power: sympy.Expr) -> str | None:
+    """Where ``base**power`` (power < 0) makes σ² non-integrable against φ; None when it does not."""
+    p = abs(float(power))
+    if isinstance(base, sympy.Abs):
+        base = base.args[0]
+    if base.is_polynomial(Z):
+        try:
+            roots = sympy.Poly(base, Z).real_roots()
+        except (sympy.PolynomialError, NotImplementedError):
+            return None
+        for root in set(roots):
+            if roots.count(root) * p >= 0.5:  # |z - a|^{-2 m p} is not integrable at a when 2 m p >= 1
+                return f"z = {root}"
+        return None
+    x = np.linspace(-12.0, 12.0, 24_001)
+    with np.errstate(all="ignore"):
+        try:
+            v = np.asarray(Link(base, (Z,), str(base)).numpy(x), dtype=float)
+        except (ValueError, TypeError):
+            return None
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    crossing = bool(np.any(np.sign(v[:-1]) * np.sign(v[1:]) < 0))
+    touching = bool(np.min(np.abs(v)) <= 1e-12 * max(1.0, float(np.max(np.abs(v)))))
+    # a simple zero makes |f|^{-2p} non-integrable when 2p >= 1, a double one when 4p >= 1
+    if (crossing and p >= 0.5) or (touching and p >= 0.25):
+        return f"a zero of {base}"
+    return None
+
+
+def _check_square_integrable(link: Link) -> None:
+    """Refuse links with a pole (a negative power of something that vanishes): E σ² = ∞, no coefficients."""
+    if link.expr is None:
+        return
+    for node in sympy.preorder_traversal(link.expr):
+        if node.is_Pow and node.exp.is_number and node.exp.is_negative and node.base.has(Z):
+            where = _pole(node.base, node.exp)
+            if where is not None:
+                raise ValueError(
+                    f"link {link.text!r} has a pole at {where} ({node}): E σ(z)² is infinite, so it has no Hermite "
+                    "coefficients"
+                )
+
+
+def _check_finite(values: list[sympy.Expr], link: Link) -> None:
+    for k, v in enumerate(values):
+        try:
+            ok = math.isfinite(float(v))
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"link {link.text!r}: the Hermite coefficient of degree {k} overflows a double ({sympy.N(v, 5)}); "
+                "rescale the link"
+            )
+
+
 def _single_index(link: Any) -> Link:
     link = as_link(link)
     if link.arity != 1:
@@ -471,13 +538,14 @@ def hermite_coefficients(
     [sqrt(2)/sqrt(pi), 0, 1/sqrt(pi), 0, -sqrt(3)/(6*sqrt(pi))]
     """
     link = _single_index(link)
-    degree = check_int(degree, "degree", minimum=0)
+    degree = _check_degree(degree)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"normalized must be a bool, got {type(normalized).__name__}")
     method = check_choice(method, "method", ("auto", "exact", "numeric"))
     atol = check_real(atol, "atol", low=0.0)
     rtol = check_real(rtol, "rtol", low=0.0)
-    max_nodes = check_int(max_nodes, "max_nodes", minimum=64)
+    max_nodes = check_int(max_nodes, "max_nodes", minimum=64, maximum=1 << 22)
+    _check_square_integrable(link)
 
     pieces = _exact_pieces(link) if method != "numeric" else None
     if method == "exact" and pieces is None:
@@ -488,9 +556,11 @@ def hermite_coefficients(
     if pieces is not None:
         gammas = _exact_coefficients(pieces, degree)
         if normalized:
-            return [_tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+            gammas = [_tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+        _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
         return gammas
     c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
+    _check_finite([sympy.Float(float(v)) for v in c], link)
     if normalized:
         return [sympy.Float(float(v)) for v in c]
     return [sympy.Float(float(v) * _sqrt_factorial(k)) for k, v in enumerate(c)]
@@ -528,7 +598,7 @@ def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
     >>> float(relu_hermite_coefficient(2, 0.5))
     0.3520653267642995
     """
-    k = check_int(k, "k", minimum=0)
+    k = _check_degree(k, "k")
     if isinstance(b, sympy.Basic):
         if not (b.is_number and b.is_real):
             raise ValueError(f"b must be a real number, got {b}")
@@ -633,12 +703,16 @@ def hermite_tensors(link: Any, degree: int) -> list[Any]:
     (0, [0, 0], [[2, 1], [1, 0]])
     """
     link = as_link(link)
-    degree = check_int(degree, "degree", minimum=0)
+    degree = _check_degree(degree)
     if link.expr is None or not link.expr.is_polynomial(*link.variables):
         raise ValueError(f"hermite_tensors needs a polynomial link, got {link.text!r}")
     r = link.arity
-    if r**degree > 10**6:
-        raise ValueError(f"degree: r**degree = {r}**{degree} tensor entries is too many (at most 1e6)")
+    top = limits().tensor_entries
+    if sum(r**k for k in range(min(degree, 64) + 1)) > top or (r == 1 and degree + 1 > top):
+        raise ValueError(
+            f"degree: the tensors T_0 .. T_{degree} of a link with r = {r} hold more than {top} entries "
+            "(theorylab._limits: tensor_entries)"
+        )
     poly = sympy.Poly(sympy.expand(link.expr), *link.variables)
     coeffs: dict[tuple[int, ...], sympy.Expr] = {}
     for monom, c in poly.terms():

@@ -18,6 +18,16 @@ the variable ``z`` or the variables ``z1, z2, ...``, the operators ``+ - * / **`
 and the one-argument functions ``relu abs sign tanh exp cos sin sqrt`` and ``Hek`` for the
 probabilists' Hermite polynomial of degree k (``He0`` ... ``He200``).
 
+Limits
+------
+The parser bounds the work it accepts, not only the text (all in :mod:`theorylab._limits`, overridable):
+at most 2000 characters; variables ``z1`` .. ``z64`` (``link_variables``); every number, as written or
+as computed from constants, of magnitude between 10^-300 and 10^300 (``link_literal_log10``); exponents of
+z at most 64 per power; a polynomial degree after expansion of at most 400 (``link_degree``) and at most
+20 000 monomials after expansion (``link_terms``), both bounded from the expression tree without expanding
+it; nesting at most 60 levels (a flat sum or product of any length counts as one level). Each refusal
+names the token.
+
 Examples
 --------
 >>> link = as_link("He3(z)")
@@ -39,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +58,8 @@ from typing import Any
 
 import numpy as np
 import sympy
+
+from theorylab._limits import limits
 
 __all__ = ["Link", "as_link", "parse_link", "link_variables", "Z"]
 
@@ -80,9 +93,18 @@ def link_variables(r: int) -> tuple[sympy.Symbol, ...]:
     >>> link_variables(3)
     (z1, z2, z3)
     """
+    _check_arity_limit(r)
     if r == 1:
         return (Z,)
     return tuple(sympy.Symbol(f"z{i}", real=True) for i in range(1, r + 1))
+
+
+def _check_arity_limit(r: int) -> None:
+    top = limits().link_variables
+    if r > top:
+        raise ValueError(
+            f"arity: {r} variables is more than the limit {top} (theorylab._limits: link_variables)"
+        )
 
 
 @dataclass(frozen=True)
@@ -189,6 +211,13 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
         raise ValueError(f"link: malformed expression {text.strip()!r} ({exc.msg})") from None
     names: set[str] = set()
     _collect_variables(tree.body, names)
+    for name in names:
+        m = _MULTI_VAR.match(name)
+        if m and (len(m.group(1)) > 6 or int(m.group(1)) > limits().link_variables):
+            raise ValueError(
+                f"link: variable {name!r} is beyond z{limits().link_variables} "
+                "(theorylab._limits: link_variables)"
+            )
     indices = sorted(int(m.group(1)) for m in map(_MULTI_VAR.match, names) if m)
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
@@ -204,6 +233,7 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
     for i, v in enumerate(variables, start=1):
         lookup[f"z{i}"] = v
     expr = _build(tree.body, text, lookup, depth=0)
+    check_expression_size(expr, text.strip())
     return expr, variables
 
 
@@ -218,18 +248,102 @@ def _token(node: ast.AST, text: str) -> str:
     return seg if seg is not None else type(node).__name__
 
 
+_LITERAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
+_CHAIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def _literal_log10(token: str) -> float | None:
+    """log10 |x| (to within 1) of a decimal literal, read from its text; None for 0 or other forms (hex)."""
+    m = _LITERAL.match(token.replace("_", "").lower())
+    if m is None:
+        return None
+    whole, frac, exp_txt = m.group(1) or "", m.group(2) or "", m.group(3) or ""
+    if not (whole + frac).lstrip("0"):
+        return None
+    if len(exp_txt.lstrip("+-")) > 12:
+        return -math.inf if exp_txt.startswith("-") else math.inf
+    exponent = int(exp_txt or 0)
+    significant = whole.lstrip("0")
+    if significant:
+        return float(exponent + len(significant) - 1)
+    return float(exponent - (len(frac) - len(frac.lstrip("0"))) - 1)
+
+
+def _number_log10(value: sympy.Expr) -> float:
+    """log10 |value| of an exact SymPy number without evaluating huge powers (inf for unknown)."""
+    if value == 0:
+        return 0.0
+    if isinstance(value, sympy.Rational):
+        p, q = abs(int(value.p)), int(value.q)
+        return (p.bit_length() - q.bit_length()) * math.log10(2)
+    try:
+        return math.log10(abs(float(sympy.N(value, 20))))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+
+
+def _check_magnitude(value: float, token: str) -> None:
+    top = limits().link_literal_log10
+    if not abs(value) <= top:
+        raise ValueError(
+            f"link: a number in {token!r} is outside 1e-{top:g} .. 1e{top:g} in magnitude "
+            "(theorylab._limits: link_literal_log10)"
+        )
+
+
+def _constant(node: ast.Constant, text: str) -> sympy.Expr:
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        raise ValueError(f"link: unsupported constant {_token(node, text)!r}")
+    token = _token(node, text)
+    mag = _literal_log10(token)
+    if mag is None and isinstance(node.value, int) and node.value != 0:
+        mag = (abs(node.value).bit_length() - 1) * math.log10(2)
+    if mag is not None:
+        _check_magnitude(mag, token)
+    try:
+        frac = Fraction(token.replace("_", ""))
+    except ValueError:
+        frac = Fraction(node.value)
+    return sympy.Rational(frac.numerator, frac.denominator)
+
+
+def _power(left: sympy.Expr, right: sympy.Expr, node: ast.AST, text: str) -> sympy.Expr:
+    token = _token(node, text)
+    if not right.is_number:
+        raise ValueError(f"link: exponent must be a number in {token!r}")
+    exp_mag = _number_log10(right)
+    if not exp_mag <= 6:
+        raise ValueError(f"link: exponent {token!r} too large (at most {_MAX_POWER})")
+    if left.is_number:
+        if left == 0 and float(right) <= 0:
+            raise ValueError(f"link: 0 to a non-positive power in {token!r}")
+        _check_magnitude(_number_log10(left) * float(right), token)
+    elif abs(float(right)) > _MAX_POWER:
+        raise ValueError(f"link: exponent {right} too large (at most {_MAX_POWER}) in {token!r}")
+    return left**right
+
+
+def _chain(node: ast.BinOp) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST, ast.BinOp]]]:
+    """Unroll a left-nested chain a + b - c * d ... of one precedence level into (first, [(op, operand)])."""
+    additive = isinstance(node.op, (ast.Add, ast.Sub))
+    rest: list[tuple[ast.operator, ast.AST, ast.BinOp]] = []
+    cur: ast.AST = node
+    while (
+        isinstance(cur, ast.BinOp)
+        and isinstance(cur.op, _CHAIN_OPS)
+        and isinstance(cur.op, (ast.Add, ast.Sub)) == additive
+    ):
+        rest.append((cur.op, cur.right, cur))
+        cur = cur.left
+    rest.reverse()
+    return cur, rest
+
+
 def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
     if depth > _MAX_DEPTH:
         raise ValueError(f"link: expression nested deeper than {_MAX_DEPTH} levels")
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ValueError(f"link: unsupported constant {_token(node, text)!r}")
-        token = _token(node, text)
-        try:
-            frac = Fraction(token.replace("_", ""))
-        except ValueError:
-            frac = Fraction(node.value)
-        return sympy.Rational(frac.numerator, frac.denominator)
+        return _constant(node, text)
     if isinstance(node, ast.Name):
         if node.id in lookup:
             return lookup[node.id]
@@ -245,26 +359,29 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
         if isinstance(node.op, ast.UAdd):
             return arg
         raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _CHAIN_OPS):
+        first, rest = _chain(node)
+        acc = _build(first, text, lookup, depth + 1)
+        for op, operand, whole in rest:
+            right = _build(operand, text, lookup, depth + 1)
+            if isinstance(op, ast.Add):
+                acc = acc + right
+            elif isinstance(op, ast.Sub):
+                acc = acc - right
+            elif isinstance(op, ast.Mult):
+                acc = acc * right
+            else:
+                if right == 0:
+                    raise ValueError(f"link: division by zero in {_token(whole, text)!r}")
+                acc = acc / right
+            if acc.is_number:
+                _check_magnitude(_number_log10(acc), _token(whole, text))
+        return acc
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         left = _build(node.left, text, lookup, depth + 1)
         right = _build(node.right, text, lookup, depth + 1)
-        op = node.op
-        if isinstance(op, ast.Add):
-            return left + right
-        if isinstance(op, ast.Sub):
-            return left - right
-        if isinstance(op, ast.Mult):
-            return left * right
-        if isinstance(op, ast.Div):
-            if right == 0:
-                raise ValueError(f"link: division by zero in {_token(node, text)!r}")
-            return left / right
-        if isinstance(op, ast.Pow):
-            if not right.is_number:
-                raise ValueError(f"link: exponent must be a number in {_token(node, text)!r}")
-            if abs(float(right)) > _MAX_POWER:
-                raise ValueError(f"link: exponent {right} too large (at most {_MAX_POWER}) in {_token(node, text)!r}")
-            return left**right
+        return _power(left, right, node, text)
+    if isinstance(node, ast.BinOp):
         raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -275,14 +392,78 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
         m = _HERMITE.match(name)
         if m is None and name not in _FUNCTIONS:
             raise ValueError(f"link: unknown name {name!r} (allowed functions: He<k>, {', '.join(sorted(_FUNCTIONS))})")
+        if m is not None and (len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE):
+            raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
         arg = _build(node.args[0], text, lookup, depth + 1)
         if m is not None:
             k = int(m.group(1))
-            if k > _MAX_HERMITE_DEGREE:
-                raise ValueError(f"link: Hermite degree {k} too large (at most {_MAX_HERMITE_DEGREE})")
             return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)
         return _FUNCTIONS[name](arg)
     raise ValueError(f"link: unsupported syntax {_token(node, text)!r}")
+
+
+def _size(expr: sympy.Basic, memo: dict[sympy.Basic, tuple[int, int]]) -> tuple[int, int]:
+    """(degree, monomials): upper bounds after full expansion, from the tree alone (no expansion)."""
+    if expr in memo:
+        return memo[expr]
+    cap = 10 * max(limits().link_terms, limits().link_degree)
+    if expr.is_Symbol:
+        out = (1, 1)
+    elif expr.is_number:
+        out = (0, 1)
+    elif expr.is_Add:
+        parts = [_size(a, memo) for a in expr.args]
+        out = (max(p[0] for p in parts), sum(p[1] for p in parts))
+    elif expr.is_Mul:
+        deg, terms = 0, 1
+        for a in expr.args:
+            da, ta = _size(a, memo)
+            deg, terms = deg + da, min(terms * ta, cap)
+        out = (deg, terms)
+    elif expr.is_Pow:
+        db, tb = _size(expr.base, memo)
+        e = expr.exp
+        p = int(math.ceil(abs(float(e)))) if e.is_number and e.is_real else 1
+        out = (db * p, min(math.comb(tb + p - 1, p) if tb > 1 else 1, cap))
+    else:  # functions: the argument's size (relu, abs, sign, tanh, ... of a polynomial)
+        parts = [_size(a, memo) for a in expr.args]
+        out = (max((q[0] for q in parts), default=0), max((q[1] for q in parts), default=1))
+    out = (min(out[0], cap), min(out[1], cap))
+    memo[expr] = out
+    return out
+
+
+def check_expression_size(expr: sympy.Expr, token: str) -> None:
+    """Refuse an expression whose expansion would exceed the degree or monomial limits, or that is not real.
+
+    Examples
+    --------
+    >>> check_expression_size(Z**64 * Z**64 * Z**64 * Z**64 * Z**64 * Z**64 * Z**64, "z**448")
+    Traceback (most recent call last):
+    ...
+    ValueError: link: 'z**448' has polynomial degree up to 448 after expansion, more than 400 (theorylab._limits: link_degree)
+    """
+    if expr.has(sympy.I, sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise ValueError(f"link: {token!r} is not a finite real expression")
+    lim = limits()
+    degree, terms = _size(expr, {})
+    r = len(expr.free_symbols)
+    if degree > lim.link_degree:
+        raise ValueError(
+            f"link: {token!r} has polynomial degree up to {degree} after expansion, more than {lim.link_degree} "
+            "(theorylab._limits: link_degree)"
+        )
+    capped = terms >= 10 * max(lim.link_terms, lim.link_degree)
+    terms = min(terms, math.comb(degree + r, r)) if r else 1
+    if terms > lim.link_terms:
+        bound = f"more than {terms}" if capped and terms < math.comb(degree + r, r) else f"up to {terms}"
+        raise ValueError(
+            f"link: {token!r} expands to {bound} monomials, more than {lim.link_terms} "
+            "(theorylab._limits: link_terms)"
+        )
+    for atom in expr.atoms(sympy.Number):
+        if atom != 0:
+            _check_magnitude(_number_log10(atom), token)
 
 
 def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
@@ -292,6 +473,9 @@ def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr
     bad = [n for n in names if not (n == "z" or _MULTI_VAR.match(n))]
     if bad:
         raise ValueError(f"link: unknown symbol {sorted(bad)[0]!r}; use z or z1, z2, ...")
+    for n in names:
+        if n != "z" and (len(n) > 7 or int(n[1:]) > limits().link_variables):
+            raise ValueError(f"link: variable {n!r} is beyond z{limits().link_variables} (theorylab._limits: link_variables)")
     indices = sorted(int(_MULTI_VAR.match(n).group(1)) for n in names if n != "z")
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
@@ -357,6 +541,7 @@ def as_link(link: Any, arity: int | None = None) -> Link:
         if not isinstance(link, sympy.Expr):
             raise TypeError(f"link must be a SymPy expression, got {type(link).__name__}")
         expr, variables = _check_expr_symbols(link, arity)
+        check_expression_size(expr, str(expr)[:80])
         return Link(expr=expr, variables=variables, text=str(expr))
     if callable(link):
         r = 1 if arity is None else arity
