@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special, stats
 
+from theorylab._limits import check_resamples
 from theorylab._validation import (
     check_choice,
     check_int,
@@ -375,6 +376,11 @@ def _hessian(f, x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return H
 
 
+def _exp(x: float) -> float:
+    """exp that returns inf instead of raising OverflowError (nan stays nan)."""
+    return math.inf if x > 709.0 else math.exp(x)
+
+
 def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit, bool]:
     K = logn.size
     ext = np.concatenate([[-np.inf], logn, [np.inf]])
@@ -472,7 +478,7 @@ def estimate_threshold(
     method = check_choice(method, "method", _METHODS)
     rule = check_choice(rule, "rule", _RULES)
     confidence_level = check_probability(confidence_level, "confidence_level")
-    n_resamples = check_int(n_resamples, "n_resamples", minimum=1)
+    n_resamples = check_resamples(n_resamples)
     gen = check_rng(rng)
 
     K = grid.size
@@ -532,8 +538,13 @@ def estimate_threshold(
         g = np.array([1.0, logit])
         var = float(g @ logistic.covariance @ g)
         se = math.sqrt(var) if var >= 0 else math.nan
-        threshold = math.nan if (censored or below) else math.exp(log_model)
-        ci = ConfidenceInterval(math.exp(log_model - z * se), math.exp(log_model + z * se))
+        threshold = math.nan if (censored or below) else _exp(log_model)
+        if censored:  # every fitted location is beyond the grid: only the bound is known
+            ci = ConfidenceInterval(float(grid[-1]), math.inf)
+        elif below:
+            ci = ConfidenceInterval(0.0, float(grid[0]))
+        else:
+            ci = ConfidenceInterval(_exp(log_model - z * se), _exp(log_model + z * se))
 
     return ThresholdResult(
         threshold=float(threshold),
