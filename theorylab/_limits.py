@@ -11,7 +11,7 @@ Limits
 name                        default       what it bounds
 ==========================  ============  ===================================================================
 ``memory_bytes``            half the RAM  the working memory a simulation may plan to use (estimated)
-``time_s``                  86 400        the time a simulation may plan to take (estimated at ``flops_per_s``)
+``time_s``                  30 days       the time a simulation may plan to take (estimated at ``flops_per_s``)
 ``flops_per_s``             1e10          the throughput assumed by the time estimates (one core, BLAS)
 ``link_variables``          64            the index i of a variable z<i> in a link (the arity r)
 ``link_literal_log10``      300           |log10 |x|| of every number in a link (literals and products)
@@ -30,9 +30,9 @@ For a bigger machine or a longer run, raise a limit for the whole process with :
 block with :func:`raised_limits`; the environment variables ``THEORYLAB_MEMORY_BYTES`` and
 ``THEORYLAB_TIME_S`` set the two budgets at import (they are read by worker processes too).
 
->>> with raised_limits(time_s=7 * 86400):
+>>> with raised_limits(time_s=60 * 86400):
 ...     limits().time_s
-604800.0
+5184000
 >>> limits().link_variables
 64
 >>> check_simulation_size(d=10**9, n_max=1000, trials=16, width=8, n_checkpoints=10)
@@ -87,7 +87,7 @@ class Limits:
     memory_bytes: float = dataclasses.field(
         default_factory=lambda: _env_float("THEORYLAB_MEMORY_BYTES", _physical_memory() / 2)
     )
-    time_s: float = dataclasses.field(default_factory=lambda: _env_float("THEORYLAB_TIME_S", 86400.0))
+    time_s: float = dataclasses.field(default_factory=lambda: _env_float("THEORYLAB_TIME_S", 30 * 86400.0))
     flops_per_s: float = 1e10
     link_variables: int = 64
     link_literal_log10: float = 300.0

@@ -218,6 +218,7 @@ def run_sweep(
     if not todo:
         return SweepRun(store.directory, len(cells), 0, reused, time.perf_counter() - start)
     todo.sort(key=_cost, reverse=True)
+    store.check_writable(todo)
 
     cleanup: list[Callable[[], None]] = []
     threads_in_task: int | None = None
@@ -260,7 +261,15 @@ def run_sweep(
                 for other in futures:
                     other.cancel()
                 raise RuntimeError(f"cell {cell} failed: {type(exc).__name__}: {exc}") from exc
-            store.put(cell, _as_cell_result(raw, cell, elapsed))
+            try:
+                store.put(cell, _as_cell_result(raw, cell, elapsed))
+            except OSError as exc:
+                for other in futures:
+                    other.cancel()
+                raise ValueError(
+                    f"store_dir: cannot write the cell {cell} to {store.cell_dir} ({exc.strerror or exc}); "
+                    f"{computed} cells of this run were stored"
+                ) from None
             computed += 1
             if bar is not None:
                 bar.set_postfix_str(f"{cell.method} d={cell.d}", refresh=False)
