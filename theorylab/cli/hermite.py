@@ -20,6 +20,7 @@ def build_lines(args: argparse.Namespace) -> list[str]:
     """The lines that ``run`` prints (also used by tests)."""
     import sympy
 
+    from theorylab._validation import check_int, check_real
     from theorylab.symbolic import (
         as_link,
         generative_exponent,
@@ -27,8 +28,12 @@ def build_lines(args: argparse.Namespace) -> list[str]:
         information_exponent,
     )
 
+    check_real(args.noise_std, "--noise-std", low=0.0)
+    check_int(args.degree, "--degree", minimum=0)
     link = as_link(args.link)
     if link.arity > 1:
+        if args.noise_std:
+            raise ValueError("--noise-std applies to the generative exponent of a single-index link only")
         return _multi_index_lines(link, args.degree)
     gammas = hermite_coefficients(args.link, args.degree, method=args.method)
     exact = not any(isinstance(g, sympy.Float) for g in gammas)
