@@ -133,9 +133,17 @@ def _refine(parts: Sequence[_Pieces], extra: Sequence[sympy.Expr] = ()) -> tuple
     return points, table
 
 
+#: Work bound of the exact path: kinks are roots of polynomials of degree <= 8, at most 2 of them irrational
+#: per polynomial (He_k at nested radicals costs minutes; such links take the numeric path instead).
+_MAX_KINK_DEGREE = 8
+_MAX_IRRATIONAL_KINKS = 2
+
+
 def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
     if poly.is_zero or poly.degree() <= 0:
         return []
+    if poly.degree() > _MAX_KINK_DEGREE:
+        raise _NotPiecewisePolynomial
     try:
         roots = poly.real_roots()
     except Exception:  # noqa: BLE001 - domains real_roots cannot handle (e.g. pi in the coefficients)
@@ -148,6 +156,8 @@ def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
                 raise _NotPiecewisePolynomial from None
             if r.is_real:
                 roots.append(r)
+    if sum(1 for r in set(roots) if not r.is_Rational) > _MAX_IRRATIONAL_KINKS:
+        raise _NotPiecewisePolynomial
     return _merge_points([roots])
 
 
@@ -561,6 +571,11 @@ def hermite_coefficients(
         return gammas
     c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
     _check_finite([sympy.Float(float(v)) for v in c], link)
+    if float(np.max(np.abs(c))) > 1e150:  # Σ c_k² = E σ² (Parseval) would overflow a double downstream
+        raise ValueError(
+            f"link {link.text!r}: its Hermite coefficients reach {float(np.max(np.abs(c))):.3g}, so E σ(z)² overflows "
+            "a double; rescale the link"
+        )
     if normalized:
         return [sympy.Float(float(v)) for v in c]
     return [sympy.Float(float(v) * _sqrt_factorial(k)) for k, v in enumerate(c)]
