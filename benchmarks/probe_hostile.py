@@ -253,7 +253,9 @@ def random_links(count: int, seed: int = 12) -> list[Probe]:
 
 
 def _child(probe: Probe, memory: int, conn) -> None:  # noqa: ANN001
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    with open("/proc/self/statm") as fh:  # the budget is on top of what is already mapped
+        limit = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + memory
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         exec(compile(PRELUDE + "\n" + probe.code, probe.name, "exec"), {})  # noqa: S102 - our own probe code
         conn.send(("returned", "", ""))
