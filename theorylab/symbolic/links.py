@@ -374,7 +374,7 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
                 if right == 0:
                     raise ValueError(f"link: division by zero in {_token(whole, text)!r}")
                 acc = acc / right
-            if acc.is_number:
+            if acc.is_Rational:  # irrational constants are checked once, on the whole expression
                 _check_magnitude(_number_log10(acc), _token(whole, text))
         return acc
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
