@@ -189,10 +189,11 @@ def simulation_estimate(
     import numpy as np
 
     word = int(np.dtype(dtype).itemsize)
-    d, n_max, trials, width, k = (float(v) for v in (d, n_max, trials, width, n_checkpoints))
-    words = trials * k * d * (2 + 2 * width) + trials * width * d + (1 << 22) + 2 * width * d * (d + 1) * pruned
+    # sizes beyond 1e60 are refused anyway; the cap keeps the products below finite
+    fd, fn, ft, fw, fk = (float(min(int(v), 10**60)) for v in (d, n_max, trials, width, n_checkpoints))
+    words = ft * fk * fd * (2 + 2 * fw) + ft * fw * fd + (1 << 22) + 2 * fw * fd * (fd + 1) * pruned
     bytes_ = word * words
-    flops = trials * n_max * (20 * d + (2 * width * (d + 1) ** 2 if pruned else 0))
+    flops = ft * fn * (20 * fd + (2 * fw * (fd + 1) ** 2 if pruned else 0))
     return bytes_, flops / limits().flops_per_s
 
 

@@ -68,7 +68,7 @@ def build_table(args: argparse.Namespace) -> list[str]:
         if link.arity != r and r != 1:
             raise ValueError(f"r: --r {r} does not match the link's arity {link.arity}")
         r = link.arity
-        k_star = information_exponent(link)
+        k_star = int(information_exponent(link))  # type: ignore[arg-type]
         if args.k_star is not None and args.k_star != k_star:
             raise ValueError(f"k_star: --k-star {args.k_star} contradicts the link's information exponent {k_star}")
         if r == 1:
@@ -107,7 +107,7 @@ def build_table(args: argparse.Namespace) -> list[str]:
     for name, rate in rates.items():
         log = f"{rate.log_power:g}" if rate.log_power else "-"
         rows.append(
-            [name, _formula(name, r, k_star), f"{rate.exponent:.4g}", log] + [_fmt(rate.evaluate(v)) for v in ds] + [rate.source]
+            [name, _formula(name, r, k_star), f"{rate.exponent:.4g}", log] + [_fmt(float(rate.evaluate(v))) for v in ds] + [rate.source]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     lines.append("")

@@ -37,11 +37,11 @@ def build_lines(args: argparse.Namespace) -> list[str]:
         return _multi_index_lines(link, args.degree)
     gammas = hermite_coefficients(args.link, args.degree, method=args.method)
     exact = not any(isinstance(g, sympy.Float) for g in gammas)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for k, g in enumerate(gammas):
         c = g / sympy.sqrt(sympy.factorial(k))
         rows.append((str(k), str(g) if exact else "", f"{float(g):.10g}", f"{float(c):.10g}"))
-    header = ("k", "γ_k exact", "γ_k", "c_k = γ_k/√k!")
+    header: tuple[str, ...] = ("k", "γ_k exact", "γ_k", "c_k = γ_k/√k!")
     if not exact:
         header, rows = header[:1] + header[2:], [r[:1] + r[2:] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]

@@ -301,6 +301,7 @@ def fit_exponent(
             excluded=(),
             interval_method="ordinary least squares, t",
         )
+    assert iv is not None
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     se = (np.log(iv[:, 1]) - np.log(iv[:, 0])) / (2 * z)
     return _fit_known_se(dims, y, se, confidence_level, ts, excluded=(), results=None)

@@ -334,7 +334,7 @@ def _percentile_interval(dist: np.ndarray, confidence_level: float) -> tuple[flo
     a = (1.0 - confidence_level) / 2.0
     dist = np.asarray(dist, dtype=float)
     method = "linear" if np.all(np.isfinite(dist)) else "inverted_cdf"
-    lo, hi = np.quantile(dist, [a, 1.0 - a], method=method)
+    lo, hi = np.quantile(dist, [a, 1.0 - a], method=method)  # type: ignore[call-overload]
     return float(lo), float(hi)
 
 

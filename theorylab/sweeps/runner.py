@@ -292,12 +292,12 @@ def _dask_executor(address: str | None, workers: int | None, cleanup: list[Calla
             client = Client(address, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise ValueError(f"scheduler_address: cannot reach {address!r} ({exc})") from None
-        cleanup.append(client.close)
+        cleanup.append(lambda: client.close())
     else:
         cluster = LocalCluster(
             n_workers=workers or _cores(), threads_per_worker=1, processes=True, dashboard_address=None
         )
         client = Client(cluster)
-        cleanup.append(cluster.close)
+        cleanup.append(lambda: cluster.close())
         cleanup.append(client.close)
     return client.get_executor(pure=False)

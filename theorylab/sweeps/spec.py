@@ -515,6 +515,7 @@ class SweepSpec:
         seen: dict[str, str] = {}
         labels: dict[str, int] = {}
         for i, case in enumerate(cases):
+            assert case.label is not None  # set in CaseSpec.__post_init__
             if case.label in labels:
                 raise ValueError(f"cases[{i}].label: {case.label!r} is already the label of cases[{labels[case.label]}]")
             labels[case.label] = i
@@ -526,7 +527,7 @@ class SweepSpec:
 
     def _case_cells(self, index: int, case: CaseSpec) -> list[Cell]:
         return [
-            Cell(case_index=index, label=case.label, method=m, d=d, case=case, sweep_seed=self.seed)
+            Cell(case_index=index, label=str(case.label), method=m, d=d, case=case, sweep_seed=self.seed)
             for m in case.methods
             for d in case.d_grid
         ]
@@ -612,7 +613,7 @@ def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
             raise type(exc)(f"{where}.{exc}") from None
     try:
         return SweepSpec(
-            name=data["name"], seed=data["seed"], cases=cases, description=data.get("description", "")
+            name=data["name"], seed=data["seed"], cases=tuple(cases), description=data.get("description", "")
         )
     except (ValueError, TypeError) as exc:
         raise type(exc)(str(exc)) from None
@@ -642,7 +643,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
     try:
         import tomllib
     except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef,import-not-found]
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a file name, got {type(path).__name__}")
     path = Path(path)

@@ -365,7 +365,7 @@ class ResultStore:
         arrays = result.arrays()
         arrays["checksum"] = np.array(_checksum(arrays))
         path = self.path(cell)
-        _atomic_write(path, lambda fh: np.savez(fh, **arrays))
+        _atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
         return path
 
     def read(self, path: str | Path) -> CellResult:

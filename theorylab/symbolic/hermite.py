@@ -342,7 +342,7 @@ def _exact_coefficients(pieces: _Pieces, degree: int) -> list[sympy.Expr]:
         jump = polys[i + 1] - polys[i]
         if jump.is_zero:
             continue
-        derivs = []
+        derivs: list[sympy.Expr] = []
         g = jump
         while not g.is_zero and len(derivs) < degree:
             derivs.append(g.eval(t))

@@ -476,7 +476,7 @@ def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr
     for n in names:
         if n != "z" and (len(n) > 7 or int(n[1:]) > limits().link_variables):
             raise ValueError(f"link: variable {n!r} is beyond z{limits().link_variables} (theorylab._limits: link_variables)")
-    indices = sorted(int(_MULTI_VAR.match(n).group(1)) for n in names if n != "z")
+    indices = sorted(int(n[1:]) for n in names if n != "z")
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
     inferred = max(indices) if indices else 1
@@ -563,7 +563,6 @@ _UNARY_NUMPY: dict[type, Callable[[np.ndarray], np.ndarray]] = {
     sympy.log: np.log,
     sympy.sinh: np.sinh,
     sympy.cosh: np.cosh,
-    sympy.erf: None,  # filled lazily below
 }
 
 
@@ -641,7 +640,7 @@ def _compile(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> Callable[
         for typ, op in ops.items():
             if isinstance(c, typ):
                 lhs, rhs = build(c.lhs), build(c.rhs)
-                return lambda cols, op=op: op(lhs(cols), rhs(cols))
+                return lambda cols, op=op: op(lhs(cols), rhs(cols))  # type: ignore[misc]
         if isinstance(c, sympy.And):
             parts = [build_cond(a) for a in c.args]
             return lambda cols: _fold(parts, cols, np.logical_and)
