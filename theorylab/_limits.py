@@ -197,6 +197,13 @@ def simulation_estimate(
     return bytes_, flops / limits().flops_per_s
 
 
+def _size_text(value: int) -> str:
+    """An integer as written, or as ~1eK when it has more than 15 digits."""
+    if value < 10**15:
+        return str(value)
+    return f"~1e{int((value.bit_length() - 1) * math.log10(2))}"
+
+
 def check_simulation_size(
     d: int,
     n_max: int,
@@ -230,7 +237,8 @@ def check_simulation_size(
     mem, sec = simulation_estimate(d, n_max, trials, width, n_checkpoints, dtype, pruned=pruned)
     lim = limits()
     what = (
-        f"a simulation with d = {d}, n = {n_max}, {trials} trials, width {width} and {n_checkpoints} checkpoints"
+        f"a simulation with d = {_size_text(d)}, n = {_size_text(n_max)}, {_size_text(trials)} trials, "
+        f"width {_size_text(width)} and {_size_text(n_checkpoints)} checkpoints"
     )
     if mem > lim.memory_bytes:
         # the argument whose doubling costs most memory
