@@ -201,7 +201,7 @@ def _size_text(value: int) -> str:
     """An integer as written, or as ~1eK when it has more than 15 digits."""
     if value < 10**15:
         return str(value)
-    return f"~1e{int((value.bit_length() - 1) * math.log10(2))}"
+    return f"~1e{round((value.bit_length() - 1) * math.log10(2))}"
 
 
 def check_simulation_size(
