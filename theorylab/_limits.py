@@ -20,6 +20,7 @@ name                        default       what it bounds
 ``hermite_degree``          2 000         the degree asked of ``hermite_coefficients`` and friends
 ``tensor_entries``          1 000 000     r**degree entries of the Hermite tensors
 ``resamples``               1 000 000     bootstrap resamples
+``checkpoints``             10 000        checkpoints of one success curve (``checkpoint_grid``)
 ``file_bytes``              16 MiB        a sweep TOML file read by ``load_sweep``
 ``cell_file_bytes``         1 GiB         the uncompressed arrays one stored cell file may claim
 ==========================  ============  ===================================================================
@@ -57,6 +58,7 @@ __all__ = [
     "raised_limits",
     "check_simulation_size",
     "check_resamples",
+    "check_checkpoint_count",
     "simulation_estimate",
     "format_bytes",
 ]
@@ -96,6 +98,7 @@ class Limits:
     hermite_degree: int = 2000
     tensor_entries: int = 1_000_000
     resamples: int = 1_000_000
+    checkpoints: int = 10_000
     file_bytes: int = 16 << 20
     cell_file_bytes: int = 1 << 30
 
@@ -279,3 +282,27 @@ def check_resamples(value: Any, name: str = "n_resamples") -> int:
     if value > limits().resamples:
         raise ValueError(f"{name} must be <= {limits().resamples} (theorylab._limits: resamples), got {value}")
     return value
+
+
+def check_checkpoint_count(n: int, n_min: int, ratio: float) -> int:
+    """The number K of geometric checkpoints from ``n_min`` to ``n`` at ``ratio``, refused above the limit.
+
+    K = max(2, ceil(log(n / n_min) / log(ratio)) + 1) for n > n_min (1 otherwise), what
+    ``checkpoint_grid`` would allocate; computed from the logarithms, before any array exists.
+
+    >>> check_checkpoint_count(1000, 100, 2.0)
+    5
+    >>> check_checkpoint_count(10**12, 1, 1 + 1e-7)
+    Traceback (most recent call last):
+    ...
+    ValueError: ratio: 1.0000001 gives ... checkpoints from n_min = 1 to n = 1000000000000, more than 10000 (theorylab._limits: checkpoints)
+    """
+    if n <= n_min:
+        return 1
+    k = max(2, math.ceil(math.log(n / n_min) / math.log(ratio)) + 1)
+    if k > limits().checkpoints:
+        raise ValueError(
+            f"ratio: {ratio:.8g} gives {k} checkpoints from n_min = {_size_text(n_min)} to n = {_size_text(n)}, "
+            f"more than {limits().checkpoints} (theorylab._limits: checkpoints)"
+        )
+    return k

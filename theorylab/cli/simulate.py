@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check_before_computing(args: argparse.Namespace) -> None:
     """Everything that can be refused without simulating: sizes, the threshold's needs."""
-    from theorylab._limits import check_simulation_size
+    from theorylab._limits import check_checkpoint_count, check_simulation_size
     from theorylab._validation import check_int
     from theorylab.numeric.simulate import DEFAULT_RATIO
 
@@ -43,7 +43,7 @@ def _check_before_computing(args: argparse.Namespace) -> None:
     if args.n_min is not None:
         check_int(args.n_min, "n_min", minimum=1, maximum=n)
     n_min = min(n, 64) if args.n_min is None else args.n_min
-    k = 1 if n_min >= n else max(2, math.ceil(math.log(n / n_min) / math.log(DEFAULT_RATIO)) + 1)  # checkpoint_grid's K
+    k = check_checkpoint_count(n, n_min, DEFAULT_RATIO)
     check_simulation_size(d, n, trials, width, k, pruned="pruned" in args.method)
 
 

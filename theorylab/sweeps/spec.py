@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from theorylab._limits import check_simulation_size, limits
+from theorylab._limits import check_checkpoint_count, check_simulation_size, limits
 from theorylab._validation import check_alpha, check_int, check_q, check_real
 
 __all__ = [
@@ -313,8 +313,8 @@ class CaseSpec:
         pruned = any("pruned" in m for m in self.methods)
         for d in self.d_grid:
             lo, hi = self.n_range(d)
-            k = max(2, int(math.ceil(math.log(hi / lo) / math.log(ratio))) + 1) if hi > lo else 1
             try:
+                k = check_checkpoint_count(hi, lo, ratio)
                 check_simulation_size(d, hi, self.trials, width, k, dtype, pruned=pruned)
             except ValueError as exc:
                 raise ValueError(f"d_grid: at d = {d}: {exc}") from None
