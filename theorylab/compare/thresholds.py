@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special, stats
 
-from theorylab._limits import check_resamples
+from theorylab._limits import check_resamples, format_bytes, limits
 from theorylab._validation import (
     check_choice,
     check_int,
@@ -376,6 +376,17 @@ def _hessian(f, x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return H
 
 
+def _check_bootstrap_memory(trials: int, K: int, n_resamples: int) -> None:
+    """The bootstrap holds every resample's trial indices and curve at once: refuse what would not fit."""
+    need = 8.0 * n_resamples * (trials + 2 * K + 4)
+    if need > limits().memory_bytes:
+        raise ValueError(
+            f"n_resamples: {n_resamples} resamples of {trials} trials need about {format_bytes(need)} of memory, "
+            f"more than the limit {format_bytes(limits().memory_bytes)}; use fewer resamples "
+            "(or theorylab._limits.set_limits(memory_bytes=...))"
+        )
+
+
 def _exp(x: float) -> float:
     """exp that returns inf instead of raising OverflowError (nan stays nan)."""
     return math.inf if x > 709.0 else math.exp(x)
@@ -479,6 +490,8 @@ def estimate_threshold(
     rule = check_choice(rule, "rule", _RULES)
     confidence_level = check_probability(confidence_level, "confidence_level")
     n_resamples = check_resamples(n_resamples)
+    if method == "crossing":
+        _check_bootstrap_memory(succ.shape[0], grid.size, n_resamples)
     gen = check_rng(rng)
 
     K = grid.size
