@@ -297,9 +297,11 @@ def check_checkpoint_count(n: int, n_min: int, ratio: float) -> int:
     ...
     ValueError: ratio: 1.0000001 gives ... checkpoints from n_min = 1 to n = 1000000000000, more than 10000 (theorylab._limits: checkpoints)
     """
+    if not (isinstance(ratio, (int, float)) and math.isfinite(ratio) and ratio > 1):
+        raise ValueError(f"ratio must be a finite number > 1, got {ratio!r}")
     if n <= n_min:
         return 1
-    k = max(2, math.ceil(math.log(n / n_min) / math.log(ratio)) + 1)
+    k = max(2, math.ceil((math.log(n) - math.log(n_min)) / math.log(ratio)) + 1)  # logs of big ints are exact enough
     if k > limits().checkpoints:
         raise ValueError(
             f"ratio: {ratio:.8g} gives {k} checkpoints from n_min = {_size_text(n_min)} to n = {_size_text(n)}, "
