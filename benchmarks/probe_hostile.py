@@ -338,7 +338,7 @@ def main() -> int:
             verdict, note = runner(probe, args.timeout, memory)
             bad += verdict == "bad"
             if verdict == "bad" or args.verbose:
-                print(f"{verdict.upper():5} {'cli' if probe.cli else 'api'} {probe.name}: {note}")
+                print(f"{verdict.upper():5} {'cli' if probe.cli else 'api'} {probe.name}: {note}", flush=True)
     print(f"tried {len(probes)}, clean {len(probes) - bad}, bad {bad} ({time.perf_counter() - start:.0f} s)")
     return 1 if bad else 0
 
