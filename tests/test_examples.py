@@ -53,6 +53,7 @@ def test_bounds_repl() -> None:
     assert pruned_he3[1:] == ["d**(3/4)", "0.75", "1000", "0.750"]
 
 
+@pytest.mark.slow
 def test_pruned_vs_dense(tmp_path: Path) -> None:
     try:
         import matplotlib  # noqa: F401
@@ -73,6 +74,7 @@ def test_pruned_vs_dense(tmp_path: Path) -> None:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [[], ["--from-toml"]], ids=["python", "toml"])
 def test_own_sweep(source: list[str]) -> None:
     out = run_example("own_sweep.py", "--tiny", *source)
@@ -80,7 +82,8 @@ def test_own_sweep(source: list[str]) -> None:
     assert f"first run: {cells} computed, 0 reused" in out
     assert f"second run: 0 computed, {cells} reused" in out  # the store is resumable
     assert f"{cells}/{cells} cells stored" in out
-    assert re.search(r"^\S.*\bpruned\b.*\b(consistent|inconsistent|inconclusive)\s*$", out, re.M)
+    # a verdict, or n/a with the reason when the tiny run leaves the slope interval unbounded
+    assert re.search(r"^\S.*\bpruned\b.*\b(consistent|inconsistent|inconclusive|n/a)\s*$", out, re.M)
 
 
 def test_conjectures_as_script() -> None:
@@ -88,6 +91,7 @@ def test_conjectures_as_script() -> None:
     assert "all 4 conjectures held" in out
 
 
+@pytest.mark.slow
 def test_conjectures_under_pytest() -> None:
     env = dict(os.environ, THEORYLAB_EXAMPLES_TINY="1")
     proc = subprocess.run(

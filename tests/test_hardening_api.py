@@ -66,7 +66,8 @@ REFUSED = [
         "does not contain its threshold",
     ),
     ("simulate d = 10**9", lambda: check_simulation_size(10**9, 1000, 16, 8, 10), "memory"),
-    ("simulate n = 10**12", lambda: check_simulation_size(64, 10**12, 16, 8, 30), "would take about"),
+    ("simulate n = 10**12", lambda: check_simulation_size(64, 10**12, 16, 8, 30), "samples"),
+    ("simulate 10**9 samples x 10**4 trials", lambda: check_simulation_size(64, 10**9, 10_000, 8, 30), "would take about"),
     ("simulate trials = 10**9", lambda: check_simulation_size(64, 1000, 10**9, 8, 10), "trials"),
 ]
 

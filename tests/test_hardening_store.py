@@ -147,7 +147,8 @@ CASE = {"link": "He2(z)", "methods": ["pruned"], "d_grid": [81], "n_min": 10, "n
         ({"trials": 1e9}, "trials: must be an integer, got the float"),
         ({"d_grid": [81.0]}, "d_grid: must be an integer"),
         ({"d_grid": [10**9]}, "d_grid: at d = 1000000000: d: a simulation"),
-        ({"methods": ["dense"], "d_grid": [100], "n_max": 10**15}, "would take about"),
+        ({"methods": ["dense"], "d_grid": [100], "n_max": 10**15}, "samples"),
+        ({"d_grid": [4096], "n_max": 10**9, "trials": 64}, "would take about"),
         ({"trials": 10**9}, "memory"),
     ],
 )

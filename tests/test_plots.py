@@ -7,27 +7,25 @@ the plotting code's own output.
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
 
-from theorylab import plots  # noqa: E402
-from theorylab.cli import main  # noqa: E402
 from theorylab.plots import (  # noqa: E402
+    link_tex,
     plot_phase_diagram,
-    plot_report,
     plot_success_curves,
     plot_thresholds,
     rate_label,
 )
+from theorylab.plots.labels import format_exponent  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 D = np.array([64.0, 128.0, 256.0, 512.0, 1024.0])
@@ -106,11 +104,11 @@ def test_thresholds_axes_points_and_censored_markers():
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert "d" in ax.get_xlabel() and "n^*" in ax.get_ylabel()
-    circles = _markers(ax, "o")
-    assert len(circles) == 2  # one point set per method
+    circles, squares = _markers(ax, "o"), _markers(ax, "s")
+    assert len(circles) == len(squares) == 1  # one point set per method, each with its own marker
     np.testing.assert_allclose(circles[0].get_xdata(), D)
     np.testing.assert_allclose(circles[0].get_ydata(), pruned["n_star"])
-    np.testing.assert_allclose(circles[1].get_xdata(), D[:-1])  # the censored point is not a circle
+    np.testing.assert_allclose(squares[0].get_xdata(), D[:-1])  # the censored point is not a square
     triangles = _markers(ax, "^")
     assert len(triangles) == 1
     np.testing.assert_allclose(triangles[0].get_xdata(), [1024.0])
@@ -122,11 +120,11 @@ def test_thresholds_axes_points_and_censored_markers():
 def test_thresholds_labels_carry_the_exponents():
     fig, _, _ = _headline_figure()
     texts = _legend_texts(fig.axes[0])
-    assert "pruned: slope 0.62 [0.51, 0.74]" in texts
-    assert "dense: slope 1.90 [1.80, 2.05]" in texts
-    assert r"pruned $d^{0.5}\,\log^{2} d$" in texts
+    assert "pruned\nslope 0.62 [0.51, 0.74]" in texts
+    assert "dense\nslope 1.90 [1.80, 2.05]" in texts
+    assert r"pruned $d^{1/2}\,\log^{2} d$" in texts
     assert "dense $d^{2}$" in texts
-    assert "CSQ sparse $d^{0.5}$" in texts
+    assert "CSQ sparse $d^{1/2}$" in texts
     assert "CSQ dense $d^{1}$" in texts
 
 
@@ -139,6 +137,8 @@ def test_thresholds_fit_line_follows_the_given_slope_and_intercept():
     slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
     assert slope == pytest.approx(0.62) and intercept == pytest.approx(math.log(20.0))
     assert x.min() == pytest.approx(64) and x.max() == pytest.approx(1024)
+    x = solid[1].get_xdata()  # dense: over its measured points (the last one is censored)
+    assert x.min() == pytest.approx(64) and x.max() == pytest.approx(512)
 
 
 def test_thresholds_predicted_lines_are_anchored_and_have_the_rate_shape():
@@ -174,7 +174,7 @@ def test_thresholds_lower_bound_equal_to_a_methods_rate_joins_its_entry():
     s = _series("pruned", 0.7, 20.0)
     ax = plot_thresholds(s, predicted=[FakeRate("csq_sparse", 0.5), FakeRate("pruned", 0.5)]).axes[0]
     texts = _legend_texts(ax)
-    assert "pruned = CSQ sparse $d^{0.5}$" in texts
+    assert "pruned = CSQ sparse $d^{1/2}$" in texts
     assert not any(t.startswith("CSQ sparse") for t in texts)
 
 
@@ -195,6 +195,16 @@ def test_thresholds_legend_does_not_cover_the_axes():
     axes_box = ax.get_window_extent()
     assert legend_box.x0 >= axes_box.x1  # entirely to the right of the plotting area
     assert legend_box.x1 <= fig.bbox.x1 + 1  # and inside the figure
+
+
+def test_a_long_legend_widens_the_figure_instead_of_squeezing_the_axes():
+    short = plot_thresholds(_series("pruned", 0.7, 20.0))
+    long = plot_thresholds([_series("a much longer method name " * 3, 0.7, 20.0)])
+    for fig in (short, long):
+        fig.canvas.draw()
+    widths = [fig.axes[0].get_window_extent().width for fig in (short, long)]
+    assert widths[1] == pytest.approx(widths[0], rel=0.03)
+    assert long.get_figwidth() > short.get_figwidth() + 1.0
 
 
 def test_thresholds_writes_a_png_at_150_dpi(tmp_path):
@@ -255,10 +265,12 @@ def test_thresholds_validation_of_other_arguments(tmp_path):
 
 
 def test_rate_label_writes_exponent_and_logs():
-    assert rate_label("pruned", 0.5) == "pruned $d^{0.5}$"
+    assert rate_label("pruned", 0.5) == "pruned $d^{1/2}$"
     assert rate_label("dense", 2.0) == "dense $d^{2}$"
     assert rate_label("online_sgd", 1.0, log_power=1) == r"online SGD $d^{1}\,\log d$"
-    assert rate_label("csq_sparse", 2 / 3) == "CSQ sparse $d^{0.667}$"
+    assert rate_label("csq_sparse", 2 / 3) == "CSQ sparse $d^{2/3}$"
+    assert rate_label("csq_sparse", math.sqrt(2)) == "CSQ sparse $d^{1.414}$"
+    assert rate_label("pruned", 2, variable="s") == "pruned $s^{2}$"
     with pytest.raises(ValueError, match="exponent"):
         rate_label("pruned", float("nan"))
 
@@ -272,7 +284,7 @@ def test_thresholds_with_the_real_rates_when_present():
     ax = plot_thresholds(_series("pruned", 0.7, 20.0), predicted=prs).axes[0]
     texts = _legend_texts(ax)
     for rate in prs:
-        assert any(f"d^{{{round(rate.exponent, 3):g}}}" in t for t in texts), (rate, texts)
+        assert any(f"d^{{{format_exponent(rate.exponent)}}}" in t for t in texts), (rate, texts)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -291,7 +303,7 @@ def test_phase_diagram_theory_lines_are_the_piecewise_exponents(k_star):
         ("pruned:", lambda a: k_star * a),
         ("dense:", lambda a: np.full_like(a, k_star)),
         ("CSQ sparse:", lambda a: k_star * np.minimum(a, 0.5)),
-        ("basis-independent:", lambda a: np.full_like(a, k_star / 2)),
+        ("CSQ dense:", lambda a: np.full_like(a, k_star / 2)),
     ]:
         line = _line(ax, prefix)
         x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
@@ -301,8 +313,7 @@ def test_phase_diagram_theory_lines_are_the_piecewise_exponents(k_star):
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     np.testing.assert_allclose(y[x >= 0.5], k_star / 2)
     texts = _legend_texts(ax)
-    assert f"dense: $k^* = {k_star}$" in texts
-    assert any(t.startswith("basis-independent") and t.endswith(f"= {k_star / 2:g}$") for t in texts)
+    assert {"pruned: $\\alpha k^*$", "dense: $k^*$", "CSQ dense: $k^*/2$"} <= set(texts)
 
 
 def test_phase_diagram_points_intervals_and_alpha_half():
@@ -312,8 +323,8 @@ def test_phase_diagram_points_intervals_and_alpha_half():
     high = [[0.85, 1.35, 1.85], [2.1, np.nan, 2.3]]
     fig = plot_phase_diagram(alpha, measured, low, high, k_star=2, labels=["pruned", "dense"])
     ax = fig.axes[0]
-    points = [ln for ln in ax.lines if ln.get_marker() == "o"]
-    assert len(points) == 2
+    points = [ln for ln in ax.lines if ln.get_marker() in ("o", "s")]
+    assert [p.get_marker() for p in points] == ["o", "s"]  # pruned, dense
     for line, row in zip(points, measured, strict=True):
         np.testing.assert_allclose(line.get_ydata(), row)
         np.testing.assert_allclose(line.get_xdata(), alpha, atol=0.02)  # small horizontal offsets
@@ -384,16 +395,15 @@ def _wilson(k, n, conf):
 
 
 def _band(ax, index):
-    verts = ax.collections[index].get_paths()[0].vertices
-    return verts
+    return np.concatenate([p.vertices for p in ax.collections[index].get_paths()])
 
 
 @pytest.mark.parametrize(("interval", "reference"), [("exact", _clopper_pearson), ("wilson", _wilson)])
 def test_success_curves_fractions_and_binomial_bands(interval, reference):
     rng = np.random.default_rng(7)
-    n = np.array([100, 200, 400, 800, 1600])
+    n = np.array([100, 200, 400, 800, 1600, 3200])
     curves = {}
-    for d, p in [(256, [0.0, 0.1, 0.4, 0.8, 1.0]), (64, [0.2, 0.5, 0.9, 1.0, 1.0])]:
+    for d, p in [(256, [0.0, 0.1, 0.4, 0.8, 1.0, 1.0]), (64, [0.2, 0.5, 0.9, 1.0, 1.0, 1.0])]:
         curves[d] = (n, rng.random((20, n.size)) < np.array(p))
     fig = plot_success_curves(curves, level=0.5, confidence=0.9, interval=interval)
     ax = fig.axes[0]
@@ -402,21 +412,39 @@ def test_success_curves_fractions_and_binomial_bands(interval, reference):
     assert len(curve_lines) == 2
     # sorted by d: first 64, then 256
     for i, d in enumerate(sorted(curves)):
-        success = curves[d][1]
-        k = success.sum(axis=0)
+        k = curves[d][1].sum(axis=0)
         np.testing.assert_allclose(curve_lines[i].get_xdata(), n)
         np.testing.assert_allclose(curve_lines[i].get_ydata(), k / 20)
         verts = _band(ax, i)
+        moving = (k > 0) & (k < 20)
+        shown = moving | np.r_[moving[1:], False] | np.r_[False, moving[:-1]]
         for j, nj in enumerate(n):
             ys = verts[np.isclose(verts[:, 0], nj), 1]
+            if not shown[j]:  # every trial failed (or succeeded) here and at both neighbours: no band
+                assert ys.size == 0
+                continue
             lo, hi = reference(int(k[j]), 20, 0.9)
             assert ys.min() == pytest.approx(lo, abs=1e-9)
             assert ys.max() == pytest.approx(hi, abs=1e-9)
-    (level,) = [ln for ln in ax.lines if ln.get_label() == "level 0.5"]
+    assert not np.all([(k > 0) & (k < 20) for k in (c[1].sum(axis=0) for c in curves.values())])  # a gap tested
+    (level,) = [ln for ln in ax.lines if ln.get_label().startswith("level 0.5")]
     np.testing.assert_allclose(level.get_ydata(), 0.5)
     texts = _legend_texts(ax)
-    assert texts[:2] == ["$d = 64$ (20 trials)", "$d = 256$ (20 trials)"]
+    assert texts[:2] == ["$d = 64$  (20 trials)", "$d = 256$  (20 trials)"]
     assert any("90%" in t for t in texts)
+
+
+def test_success_curves_from_counts_equal_those_from_the_trial_matrix():
+    n = np.array([100, 200, 400])
+    success = np.array([[0, 1, 1], [0, 0, 1], [1, 1, 1]], dtype=bool)
+    a = plot_success_curves({64: (n, success)}, axis="s").axes[0]
+    b = plot_success_curves({64: (n, [1, 2, 3], 3)}, axis="s").axes[0]
+    for ax in (a, b):
+        (line,) = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        np.testing.assert_allclose(line.get_ydata(), [1 / 3, 2 / 3, 1.0])
+    assert _legend_texts(b)[0] == "$s = 64$  (3 trials)"
+    with pytest.raises(ValueError, match="count between 0 and trials"):
+        plot_success_curves({64: (n, [1, 2, 4], 3)})
 
 
 @pytest.mark.parametrize(
@@ -429,6 +457,7 @@ def test_success_curves_fractions_and_binomial_bands(interval, reference):
         ({64: ([100, 200], np.zeros((4, 2), bool))}, {"level": 1.5}, "level"),
         ({64: ([100, 200], np.zeros((4, 2), bool))}, {"interval": "normal"}, "interval"),
         ({}, {}, "curves must not be empty"),
+        ({64: ([100, 200], np.zeros((4, 2), bool))}, {"format": "gif"}, "format must be one of"),
     ],
 )
 def test_success_curves_validation_names_the_argument(curves, kwargs, match):
@@ -437,88 +466,71 @@ def test_success_curves_validation_names_the_argument(curves, kwargs, match):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# the report and the command line
+# exponent fits, open intervals, the s axis, other formats
 # ---------------------------------------------------------------------------------------------------------
-def _case(method, alpha, slope, *, curves=False):
-    n = (20.0 if method == "pruned" else 0.5) * D**slope
-    case = {
-        "name": f"he2-{method}-{alpha}", "link": "He2(z)", "k_star": 2, "r": 1, "q": 0, "alpha": alpha,
-        "method": method, "d": D.tolist(), "n_star": n.tolist(), "low": (n / 1.2).tolist(),
-        "high": (n * 1.3).tolist(), "censored": [False] * 4 + [method == "dense"],
-        "slope": slope, "slope_low": slope - 0.1, "slope_high": slope + 0.1,
-        "intercept": math.log(20.0 if method == "pruned" else 0.5),
-        "predicted": {"pruned": 2 * alpha, "dense": 2, "csq_sparse": 2 * min(alpha, 0.5), "csq_dense": 1},
-        "verdict": "consistent",
-    }
-    if curves:
-        case["curves"] = [{"d": 64, "n": [100, 200, 400], "successes": [1, 5, 8], "trials": 8},
-                          {"d": 128, "n": [100, 200, 400], "success": [[0, 1, 1], [0, 0, 1]]}]
-    return case
+def _fit(d, n):
+    from theorylab.compare import fit_exponent
+
+    return fit_exponent(d, n)
 
 
-def _report():
-    return {"cases": [_case("pruned", 0.25, 0.7, curves=True), _case("dense", 0.25, 1.9),
-                      _case("pruned", 0.75, 1.6), _case("dense", 0.75, 2.0)]}
+def test_thresholds_accepts_an_exponent_fit_and_an_interval_open_at_infinity():
+    n = 3.0 * D**0.5 * np.exp([0.05, -0.03, 0.02, -0.04, 0.01])
+    fit = _fit(D, n)
+    lo, _ = fit.confidence_interval
+    open_fit = replace(fit, confidence_interval=type(fit.confidence_interval)(lo, math.inf))
+    for given in ([open_fit], [{"label": "dense", "fit": open_fit, "verdict": "inconclusive"}], open_fit):
+        ax = plot_thresholds(given).axes[0]
+        (points,) = [ln for ln in ax.lines if ln.get_marker() not in ("None", "", "_") and ln.get_linestyle() == "None"]
+        np.testing.assert_allclose(points.get_xdata(), D)
+        np.testing.assert_allclose(points.get_ydata(), n, rtol=1e-12)
+        assert any(f"slope {fit.slope:.2f} [{lo:.2f}, inf]" in t for t in _legend_texts(ax))
 
 
-def test_plot_report_labels_come_from_the_report(tmp_path, monkeypatch):
-    figures = []
-    original = plots.plot_thresholds
-
-    def spy(*args, **kwargs):
-        fig = original(*args, **kwargs)
-        figures.append(fig)
-        return fig
-
-    monkeypatch.setattr(plots, "plot_thresholds", spy)
-    written = plot_report(_report(), tmp_path, kinds=["thresholds"])
-    assert [p.rsplit("/", 1)[-1] for p in written] == [
-        "thresholds_He2_z_k2_r1_q0_a0.25.png", "thresholds_He2_z_k2_r1_q0_a0.75.png"]
-    texts = _legend_texts(figures[0].axes[0])
-    assert "pruned: slope 0.70 [0.60, 0.80], consistent" in texts
-    # alpha = 1/4, k* = 2: pruned's d^{1/2} is the CSQ sparse bound, one line and one entry
-    assert {"pruned = CSQ sparse $d^{0.5}$", "dense $d^{2}$", "CSQ dense $d^{1}$"} <= set(texts)
-    assert len(_markers(figures[0].axes[0], "^")) == 1  # dense at d = 1024 censored
-    texts = _legend_texts(figures[1].axes[0])
-    assert "pruned $d^{1.5}$" in texts and "CSQ sparse = CSQ dense $d^{1}$" in texts
+def test_thresholds_along_s_use_the_s_exponent_and_label_the_axis():
+    s = np.array([2.0, 4.0, 8.0, 16.0])
+    series = {"label": "pruned", "s": s, "n_star": 50 * s**2}
+    rates = pytest.importorskip("theorylab.symbolic.rates")
+    pruned = rates.predicted_rate("pruned", 2, alpha=0.25)
+    dense = rates.predicted_rate("dense", 2, alpha=0.25)
+    ax = plot_thresholds(series, predicted=[pruned, dense], axis="s", fixed_d=256).axes[0]
+    assert "support size $s$" in ax.get_xlabel() and "d = 256" in ax.get_xlabel()
+    texts = _legend_texts(ax)
+    assert "pruned $s^{2}$" in texts and "dense $s^{0}$" in texts
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    x, y = dashed[0].get_xdata(), dashed[0].get_ydata()  # pruned: through (2, 200) with slope 2 in s
+    np.testing.assert_allclose(y, 200.0 * (x / 2.0) ** 2, rtol=1e-9)
+    np.testing.assert_allclose(dashed[1].get_ydata(), 200.0, rtol=1e-9)  # dense: flat in s
+    with pytest.raises(ValueError, match=r"series\[0\] lacks the key 's'"):
+        plot_thresholds({"label": "pruned", "d": s, "n_star": s}, axis="s")
 
 
-def test_cli_plot_writes_the_three_kinds(tmp_path, capsys):
-    results = tmp_path / "report.json"
-    results.write_text(json.dumps(_report()))
-    out = tmp_path / "figs"
-    assert main(["plot", str(results), "--out", str(out)]) == 0
-    printed = capsys.readouterr().out.split()
-    names = sorted(p.rsplit("/", 1)[-1] for p in printed)
-    assert names == [
-        "phase_He2_z_k2_r1_q0.png",
-        "success_He2_z_k2_r1_q0_a0.25_pruned.png",
-        "thresholds_He2_z_k2_r1_q0_a0.25.png",
-        "thresholds_He2_z_k2_r1_q0_a0.75.png",
-    ]
-    for p in printed:
-        assert _png_info(p)[0] > 0
+@pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("svg", b"<?xml"), ("png", PNG_SIGNATURE)])
+def test_figures_are_written_in_the_asked_format(tmp_path, fmt, magic):
+    path = tmp_path / "figure.out"
+    plot_phase_diagram([0.25, 0.75], [0.7, 1.6], k_star=2, labels="pruned", path=path, format=fmt)
+    assert path.read_bytes()[: len(magic)] == magic
+    bare = tmp_path / f"figure.{fmt}"
+    plot_thresholds(_series("pruned", 0.7, 20.0), path=bare)  # the suffix names the format
+    assert bare.read_bytes()[: len(magic)] == magic
 
 
-def test_cli_plot_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
-    missing = tmp_path / "nope.json"
-    assert main(["plot", str(missing)]) == 2
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
-    assert main(["plot", str(bad)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and all(line.startswith("theorylab plot: error: RESULTS.json") for line in err)
-    report = _report()
-    del report["cases"][1]["d"]
-    broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps(report))
-    assert main(["plot", str(broken), "--out", str(tmp_path)]) == 2
-    (line,) = capsys.readouterr().err.strip().splitlines()
-    assert "cases[1]" in line and "'d'" in line
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He2(z)/sqrt(2)", r"$\mathrm{He}_{2}(z)/\sqrt{2}$"),
+        ("He3(z) + 0.5*He2(z)", r"$\mathrm{He}_{3}(z) + 0.5 \mathrm{He}_{2}(z)$"),
+        ("z1*z2", "$z_{1} z_{2}$"),
+        ("tanh(z)**2 - (z - 1)/2", r"$\tanh(z)^{2} - (z - 1)/2$"),
+        ("relu(z) - 1/sqrt(2*pi)", r"$\mathrm{relu}(z) - 1/\sqrt{2 \pi}$"),
+        ("a - (b - c)", r"$a - (b - c)$"),
+        ("<lambda>", "<lambda>"),
+        ("cost $5", r"cost \$5"),
+    ],
+)
+def test_link_titles_are_mathematics_that_matplotlib_can_typeset(text, expected):
+    from matplotlib.mathtext import MathTextParser
 
-
-def test_cli_plot_help(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["plot", "--help"])
-    assert exc.value.code == 0
-    assert "RESULTS.json" in capsys.readouterr().out
+    assert link_tex(text) == expected
+    if expected.startswith("$"):
+        MathTextParser("agg").parse(expected)  # raises on anything mathtext cannot typeset

@@ -43,6 +43,15 @@ _EXPORTS: dict[str, str] = {
     "predicted_rate": "theorylab.symbolic.rates",
     "predicted_rates": "theorylab.symbolic.rates",
     "RATES": "theorylab.symbolic.rates",
+    "d": "theorylab.symbolic.rates",
+    "s": "theorylab.symbolic.rates",
+    "alpha": "theorylab.symbolic.own_rates",
+    "k": "theorylab.symbolic.own_rates",
+    "rate_from_expression": "theorylab.symbolic.own_rates",
+    "register_rate": "theorylab.symbolic.own_rates",
+    "METHODS": "theorylab.symbolic.methods",
+    "Method": "theorylab.symbolic.methods",
+    "register_method": "theorylab.symbolic.methods",
     # numeric layer
     "simulate": "theorylab.numeric.simulate",
     "SimulationResult": "theorylab.numeric.simulate",
@@ -64,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "Verdict": "theorylab.compare.verdicts",
     "verdict": "theorylab.compare.verdicts",
     "separable": "theorylab.compare.verdicts",
+    "plan_design": "theorylab.compare.planner",
+    "crossover_dimension": "theorylab.compare.crossover",
     "refine_grid": "theorylab.compare.thresholds",
     # sweeps and the reproduction
     "SweepSpec": "theorylab.sweeps.spec",
@@ -73,6 +84,10 @@ _EXPORTS: dict[str, str] = {
     "summarize_sweep": "theorylab.sweeps.summary",
     "load_results": "theorylab.sweeps.store",
     "reproduce": "theorylab.reproduction",
+    "Report": "theorylab.report",
+    "CaseReport": "theorylab.report",
+    # figures (matplotlib is imported only when one is drawn)
+    "plot": "theorylab.plots",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -11,7 +11,8 @@ Limits
 name                        default       what it bounds
 ==========================  ============  ===================================================================
 ``memory_bytes``            half the RAM  the working memory a simulation may plan to use (estimated)
-``time_s``                  30 days       the time a simulation may plan to take (estimated at ``flops_per_s``)
+``time_s``                  365 days      the time a simulation may plan to take (estimated at ``flops_per_s``)
+``samples``                 1e10          the sample size n of one simulation
 ``flops_per_s``             1e10          the throughput assumed by the time estimates (one core, BLAS)
 ``link_variables``          64            the index i of a variable z<i> in a link (the arity r)
 ``link_literal_log10``      300           |log10 |x|| of every number in a link (literals and products)
@@ -31,9 +32,9 @@ For a bigger machine or a longer run, raise a limit for the whole process with :
 block with :func:`raised_limits`; the environment variables ``THEORYLAB_MEMORY_BYTES`` and
 ``THEORYLAB_TIME_S`` set the two budgets at import (they are read by worker processes too).
 
->>> with raised_limits(time_s=60 * 86400):
+>>> with raised_limits(time_s=2 * 365 * 86400):
 ...     limits().time_s
-5184000
+63072000
 >>> limits().link_variables
 64
 >>> check_simulation_size(d=10**9, n_max=1000, trials=16, width=8, n_checkpoints=10)
@@ -89,8 +90,9 @@ class Limits:
     memory_bytes: float = dataclasses.field(
         default_factory=lambda: _env_float("THEORYLAB_MEMORY_BYTES", _physical_memory() / 2)
     )
-    time_s: float = dataclasses.field(default_factory=lambda: _env_float("THEORYLAB_TIME_S", 30 * 86400.0))
+    time_s: float = dataclasses.field(default_factory=lambda: _env_float("THEORYLAB_TIME_S", 365 * 86400.0))
     flops_per_s: float = 1e10
+    samples: int = 10**10
     link_variables: int = 64
     link_literal_log10: float = 300.0
     link_degree: int = 400
@@ -225,10 +227,10 @@ def check_simulation_size(
     Examples
     --------
     >>> check_simulation_size(d=256, n_max=20_000, trials=16, width=8, n_checkpoints=12)
-    >>> check_simulation_size(d=64, n_max=10**12, trials=16, width=8, n_checkpoints=30)
+    >>> check_simulation_size(d=64, n_max=10**9, trials=10_000, width=8, n_checkpoints=30)
     Traceback (most recent call last):
     ...
-    ValueError: n: a simulation with d = 64, n = 1000000000000, ... would take about ... at 1e+10 flop/s, ...
+    ValueError: n: a simulation with d = 64, n = 1000000000, 10000 trials, ... would take about ... at 1e+10 flop/s, ...
     """
     sizes = {"d": d, "n": n_max, "trials": trials, "width": width, "checkpoints": n_checkpoints}
     for name, value in sizes.items():
@@ -237,8 +239,13 @@ def check_simulation_size(
         if value < 1:
             raise ValueError(f"{name} must be >= 1, got {value}")
     d, n_max, trials, width, n_checkpoints = (int(v) for v in sizes.values())
-    mem, sec = simulation_estimate(d, n_max, trials, width, n_checkpoints, dtype, pruned=pruned)
     lim = limits()
+    if n_max > lim.samples:
+        raise ValueError(
+            f"n: {_size_text(n_max)} samples is more than the limit {lim.samples:.0e} (theorylab._limits: samples); "
+            "raise it with theorylab._limits.set_limits(samples=...)"
+        )
+    mem, sec = simulation_estimate(d, n_max, trials, width, n_checkpoints, dtype, pruned=pruned)
     what = (
         f"a simulation with d = {_size_text(d)}, n = {_size_text(n_max)}, {_size_text(trials)} trials, "
         f"width {_size_text(width)} and {_size_text(n_checkpoints)} checkpoints"

@@ -21,6 +21,7 @@ __all__ = [
     "check_rng",
     "check_matrix",
     "check_orthonormal",
+    "check_grid",
     "check_choice",
 ]
 
@@ -174,6 +175,40 @@ def check_orthonormal(V: Any, name: str = "V", *, atol: float = 1e-8) -> np.ndar
             f"{name} must have orthonormal columns: max |VᵀV - I| = {err:.3g} exceeds the tolerance {atol:g}"
         )
     return arr
+
+
+def check_grid(value: Any, name: str = "n", *, integer: bool = False) -> np.ndarray:
+    """A grid of sample sizes: a non-empty 1-d strictly increasing array of finite positive numbers.
+
+    Returned as float64, or as int64 with ``integer=True`` (which rejects non-integral entries and asks >= 1).
+    The one grid validator of theorylab (checkpoint grids of the learners, grids of the threshold estimates).
+
+    Examples
+    --------
+    >>> check_grid([10, 20.0, 40]).tolist(), check_grid([10, 20], integer=True).dtype.name
+    ([10.0, 20.0, 40.0], 'int64')
+    >>> check_grid([10, 10], "n_grid")
+    Traceback (most recent call last):
+    ...
+    ValueError: n_grid must be strictly increasing, got [10.0, 10.0]
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 1-d array of positive sample sizes") from None
+    if arr.ndim != 1 or arr.size < 1:
+        raise ValueError(f"{name} must be a non-empty 1-d array of sample sizes, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must contain finite positive sample sizes")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be strictly increasing, got {arr.tolist()}")
+    if not integer:
+        return arr
+    if np.any(arr != np.round(arr)):
+        raise TypeError(f"{name} must hold integers, got {arr.tolist()}")
+    if arr[0] < 1:
+        raise ValueError(f"{name} must be >= 1, got {arr.tolist()}")
+    return arr.astype(np.int64)
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...] | list[str]) -> str:

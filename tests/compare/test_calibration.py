@@ -60,6 +60,7 @@ def fits():
     return out
 
 
+@pytest.mark.slow
 def test_grid_censors_some_trials(fits):
     censored = sum(f.thresholds[-1].n_censored for f in fits)
     # expected R * 16 * 0.019 * 0.97 (a blip at the last checkpoint hides a censored trial) ≈ 88

@@ -98,9 +98,14 @@ def test_with_the_rate_registry():
     # apart; with gamma_max = 2 the bands [2, 2 + 2L] and [1 + 2L, 1 + 4L] are only 1 - 4L = 0.26 apart
     s0 = separable(dense, sgd, 64, 1024, polylog_allowance=0)
     assert s0 and s0.gap == pytest.approx(1 - 2 * L)
-    s = separable(dense, sgd, 64, 1024)
+    s = separable(dense, sgd, 64, 1024, polylog_allowance=2)
     assert s.gap == pytest.approx(1 - 4 * L) and not s  # 0.263 < 2 x 0.15
-    assert separable(dense, sgd, 64, 1024, half_width=0.1)
+    assert separable(dense, sgd, 64, 1024, polylog_allowance=2, half_width=0.1)
+    # by default each rate uses its own hidden logs: d^2 hides (log d)^[0, 2], online SGD's threshold lies
+    # between d log d and d log^2 d (Ben Arous et al. Thms 1.3-1.4): bands [2, 2 + 2L] and [1 + L, 1 + 2L]
+    own = separable(dense, sgd, 64, 1024)
+    assert own.band_b.low == pytest.approx(1 + L) and own.band_b.high == pytest.approx(1 + 2 * L)
+    assert own.gap == pytest.approx(1 - 2 * L)
     assert separable(pruned, dense, 64, 1024)
 
 

@@ -1,4 +1,4 @@
-"""Algorithm 1 (PruneNetwork): a slow loop reference, the even/odd split (Cor. 16), the paper's worked
+"""Algorithm 1 (PruneNetwork): the plain-loop reference of theorylab.numeric.reference as oracle, the even/odd split (Cor. 16), the paper's worked
 examples (§4, (6.1), (6.4); App. A), and the other strategies."""
 
 import math
@@ -7,68 +7,12 @@ import numpy as np
 import pytest
 
 from theorylab.numeric.pruning import PaperPruner, default_c, make_pruner, prune, prune_network
+from theorylab.numeric.reference import prune_network_reference
 from theorylab.numeric.teachers import Teacher
+from theorylab.numeric.training import train_algorithm2
 
 # ReLU Hermite coefficients at b = 0 (THEORY §2, App. A): γ̃1 = 1/2, γ̃2 = 1/√(2π), γ̃4 = -1/√(2π), γ̃6 = 3/√(2π)
 G2 = 1 / math.sqrt(2 * math.pi)
-
-
-# ---------------------------------------------------------------------------------------------
-# slow reference: plain Python loops over neurons, directions, samples and coordinates
-def slow_algorithm1(X, y, z, a_half, b_half, M, c):
-    n, d = X.shape
-    D = d + 1
-    rows = [list(X[s_]) + [z[s_]] for s_ in range(n)]
-    m = len(a_half)
-    a = list(a_half) + [-a_half[m - 1 - j] for j in range(m)]
-    b = list(b_half) + [b_half[m - 1 - j] for j in range(m)]
-    s = math.sqrt(1 - c * c)
-
-    def e_tilde(i):
-        e = [0.0] * D
-        if i < d:
-            e[i] = c
-            e[d] = s
-        else:
-            e[d] = 1.0
-        return e
-
-    def relu_prime(u):
-        return 1.0 if u > 0 else 0.0
-
-    def grad(j, i, sign):
-        e = e_tilde(i)
-        g = [0.0] * D
-        for li in range(n):
-            t = sum(e[k] * rows[li][k] for k in range(D))
-            if sign > 0:  # ϕ_+'(t; b) = (ϕ'(t+b) - ϕ'(-t+b))/2
-                dphi = (relu_prime(t + b[j]) - relu_prime(-t + b[j])) / 2
-            else:  # ϕ_-'(t; b) = (ϕ'(t+b) + ϕ'(-t+b))/2
-                dphi = (relu_prime(t + b[j]) + relu_prime(-t + b[j])) / 2
-            for k in range(D):
-                g[k] += -a[j] / n * y[li] * rows[li][k] * dphi
-        return g
-
-    def truncated_sq(g):
-        mags = sorted((abs(v) for v in g), reverse=True)[:M]
-        return sum(v * v for v in mags)
-
-    norms = {+1: [0.0] * D, -1: [0.0] * D}
-    for sign in (+1, -1):
-        for i in range(D):
-            norms[sign][i] = sum(truncated_sq(grad(j, i, sign)) for j in range(2 * m))
-    J = set()
-    first = next((j for j in range(2 * m) if b[j] >= 0), None)
-    g_ed = None
-    if first is not None:
-        g_ed = grad(first, d, -1)
-        order = sorted(range(D), key=lambda k: (-abs(g_ed[k]), k))
-        J |= set(order[:M])
-    for sign in (+1, -1):
-        order = sorted(range(D), key=lambda i: (-norms[sign][i], i))
-        J |= set(order[:M])
-    J.discard(d)
-    return sorted(J), norms[+1], norms[-1], g_ed
 
 
 @pytest.mark.parametrize("link", ["He2(z) + z", "He3(z)"])
@@ -85,7 +29,7 @@ def test_vectorised_algorithm1_matches_slow_loops(link):
     gen = np.random.default_rng(7)  # same draws: m signs, then m biases
     a_half = 2.0 * gen.integers(0, 2, size=m) - 1.0
     b_half = gen.standard_normal(m)
-    J, np_, nm, g_ed = slow_algorithm1(X, y, z, a_half, b_half, M, c)
+    J, np_, nm, g_ed = prune_network_reference(X, y, z, a_half, b_half, M, c)
     np.testing.assert_allclose(res.scores["norms_plus"], np_, rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(res.scores["norms_minus"], nm, rtol=1e-10, atol=1e-13)
     if g_ed is not None:
@@ -178,6 +122,7 @@ def test_section4_population_gradient_and_support():
         assert abs(row @ row - (2 / math.pi * v[i] ** 2 - 3 / (2 * math.pi) * v[i] ** 4)) < 0.02
 
 
+@pytest.mark.slow
 def test_section4_pruning_recovers_sqrt_d_support():
     d = 256
     s = 16
@@ -264,3 +209,106 @@ def test_bad_inputs():
         prune("papr", X, y, M=2)
     with pytest.raises(ValueError, match="V"):
         prune("oracle", X, y, M=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 against float64 on the pruned pipeline (every pruned cell of the reproduction runs in float32).
+# The tolerances are rounding-error bounds derived from the float32 unit roundoff u = 2^-24 and the problem size
+# (Higham's γ_k = k u / (1 - k u) for a k-term dot product in any summation order), plus the samples whose ReLU
+# derivative may flip because their pre-activation lies within the rounding error of the kink; both are computed
+# here from the float64 data, not from the code under test.
+
+U32 = 2.0**-24
+
+
+def _gamma(k: int) -> float:
+    return k * U32 / (1 - k * U32)
+
+
+def _relu_gradient_error(X, y, P, P_err, b):
+    """Bound on |float32 - exact| of (1/n) Σ_l y_l x_lk ϕ'(P_lj + b_j) for every (j, k): rounding of the n-term sum,
+    plus (1/n) Σ |y_l x_lk| over the samples l whose P_lj + b_j is within its rounding error of 0."""
+    n = X.shape[0]
+    yx = np.abs(y)[:, None] * np.abs(X)  # (n, D)
+    near = np.abs(P + b[None, :]) <= P_err + 4 * U32 * (np.abs(P) + np.abs(b)[None, :])  # (n, J)
+    return _gamma(n + 8) * yx.sum(axis=0)[None, :] / n + (near.T.astype(float) @ yx) / n  # (J, D)
+
+
+def test_float32_pruning_and_first_step_agree_with_float64():
+    rng = np.random.default_rng(11)
+    d, n, m, M, c = 30, 3000, 4, 4, 0.8
+    v = np.zeros(d)
+    v[[2, 7, 11, 19]] = 0.5
+    X, y = Teacher("He2(z) + z", v, noise_std=0.1).sample(n, rng=rng)
+    z = rng.standard_normal(n)
+    res = {dt: prune_network(X, y, m=m, M=M, c=c, rng=np.random.default_rng(7), x_aug=z, dtype=dt)
+           for dt in ("float64", "float32")}
+    gen = np.random.default_rng(7)  # the documented draws: m signs, then m biases
+    gen.integers(0, 2, size=m)
+    b = gen.standard_normal(m)
+    # Algorithm 1: t_{l,i} = ⟨ẽ_i, x_l⟩ for all D = d + 1 shifted directions, and the bound on each gradient entry
+    Xa = np.column_stack([X, z])
+    D = d + 1
+    E = np.zeros((D, D))
+    E[np.arange(d), np.arange(d)] = c
+    E[:d, d] = math.sqrt(1 - c * c)
+    E[d, d] = 1.0
+    T = Xa @ E.T
+    T_err = _gamma(D + 4) * (np.abs(Xa) @ np.abs(E).T)
+    err = np.zeros(D)  # per direction i: the largest entry error over neurons and coordinates
+    ambiguous: set[int] = set()
+    for j in range(m):
+        for sgn in (1.0, -1.0):  # ϕ'(t + b) and ϕ'(-t + b)
+            e_ij = _relu_gradient_error(Xa, y, sgn * T, T_err, np.full(D, b[j]))  # (D directions, D coordinates)
+            err = np.maximum(err, e_ij.max(axis=1))
+    # ∇R^± = -(a/2n) Σ y x (ϕ'(t+b) ∓ ϕ'(-t+b)): each entry is off by at most err (two halves of err each).
+    # Top-M sums of squares over 2m neurons: order statistics move by at most err, so
+    # |Σ ĝ² - Σ g²| <= 2 err √(2m M N) + 2m M err² (Cauchy-Schwarz), plus the rounding of the sums themselves.
+    for key in ("norms_plus", "norms_minus"):
+        N64 = res["float64"].scores[key]
+        N32 = res["float32"].scores[key]
+        bound = 2 * err * np.sqrt(2 * m * M * N64) + 2 * m * M * err**2 + _gamma(2 * m * M + 4) * N64
+        assert np.all(np.abs(N32 - N64) <= bound), key
+        # a coordinate may change sides of the top-M cut only if its score is within the bounds of the cut
+        top = np.sort(N64[:d])[::-1]
+        sel = {p: set(np.argsort(-N[:d], kind="stable")[:M].tolist()) for p, N in (("64", N64), ("32", N32))}
+        for k in sel["64"] ^ sel["32"]:
+            assert min(abs(N64[k] - top[M - 1]), abs(N64[k] - top[M])) <= 2 * bound.max(), (key, k)
+        ambiguous |= {k for k in range(d) if min(abs(N64[k] - top[M - 1]), abs(N64[k] - top[M])) <= 2 * bound.max()}
+    # line 3: the top-M entries of |∇_j R^-(ẽ_d)| for the first neuron with b_j >= 0
+    g64, g32 = res["float64"].scores["grad_minus_ed"], res["float32"].scores["grad_minus_ed"]
+    assert np.all(np.abs(g32 - g64) <= err[d] + _gamma(4) * np.abs(g64))
+    g_top = np.sort(np.abs(g64[:d]))[::-1]
+    ambiguous |= {k for k in range(d) if min(abs(abs(g64[k]) - g_top[M - 1]), abs(abs(g64[k]) - g_top[M])) <= 2 * err[d]}
+    J64, J32 = set(res["float64"].J.tolist()), set(res["float32"].J.tolist())
+    assert J64 ^ J32 <= ambiguous
+    support = set(np.flatnonzero(v).tolist())
+    assert support <= J64 and support <= J32  # not vacuous: both precisions find the support, and the
+    # ∇R^+ ranking (He2, even) separates it by a gap far above the bounds; the ∇R^- ranking is flat here (every
+    # ∇R^-(ẽ_i) carries the same degree-1 term γ₁ v, which line 3 catches), so its M-th place may go either way
+    for N in (res["float64"].scores["norms_plus"], res["float32"].scores["norms_plus"]):
+        assert set(np.argsort(-N[:d], kind="stable")[:M].tolist()) == support
+
+    # Algorithm 2, line 3 (the first-layer step behind the alignment and the success flag), on the same J
+    J = res["float64"].J
+    eta1 = 3.0
+    nets = {dt: train_algorithm2(X, y, J=J, m=m, eta1=eta1, rng=np.random.default_rng(5), dtype=dt)
+            for dt in ("float64", "float32")}
+    W0 = nets["float64"].W0[:m]  # (m, d), unit rows supported on J
+    P = X @ W0.T
+    P_err = _gamma(d + 8) * (np.abs(X) @ np.abs(W0).T)
+    b0 = np.random.default_rng(5)
+    b0.integers(0, 2, size=m)
+    b0 = b0.standard_normal(m)
+    W_err = eta1 * _relu_gradient_error(X, y, P, P_err, b0)[:, :]  # (m, d)
+    W_err[:, np.setdiff1d(np.arange(d), J)] = 0.0
+    W64, W32 = nets["float64"].W[:m], nets["float32"].W[:m].astype(float)
+    assert np.all(np.abs(W32 - W64) <= W_err + _gamma(4) * np.abs(W64))
+    # alignment |⟨w, v⟩|/‖w‖ moves by at most 2‖Δw‖/‖w‖; the success flag (median alignment >= 0.5) is the same
+    # unless the median lies within that of 0.5
+    al = {k: np.abs(W @ v) / np.linalg.norm(W, axis=1) for k, W in (("64", W64), ("32", W32))}
+    al_bound = 2 * np.linalg.norm(W_err, axis=1) / np.linalg.norm(W64, axis=1) + 1e-6
+    assert np.all(np.abs(al["32"] - al["64"]) <= al_bound)
+    med64, med32 = np.median(al["64"]), np.median(al["32"])
+    assert abs(med64 - 0.5) > al_bound.max()
+    assert (med32 >= 0.5) == (med64 >= 0.5)

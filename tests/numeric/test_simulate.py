@@ -118,3 +118,43 @@ def test_bad_inputs(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         simulate("He2(z)", **args)
+
+
+class _RecordingBar:
+    """Stands in for tqdm: records total and the sum of the updates."""
+
+    bars: list = []
+
+    def __init__(self, total=None, **_kw):
+        self.total, self.n, self.closed = total, 0, False
+        _RecordingBar.bars.append(self)
+
+    def update(self, k=1):
+        self.n += k
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize(("kwargs"), [
+    {"method": "pruned"},
+    {"method": "dense", "engine": "full"},
+    {"method": "dense", "compute_risk": True, "n_test": 300},
+    {"method": "oracle", "r": 2, "link": "z1*z2"},
+    {"method": "dense", "engine": "reduced"},
+    {"method": "online_sgd", "engine": "reduced"},
+])
+def test_progress_bar_reaches_its_total(monkeypatch, kwargs):
+    import tqdm.auto
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", _RecordingBar)
+    _RecordingBar.bars = []
+    kw = {"link": "He2(z)", "d": 16, "n": 700, "trials": 2, "checkpoints": [100, 700], "progress": True, **kwargs}
+    simulate(kw.pop("link"), **kw)
+    assert _RecordingBar.bars and all(b.closed and b.n == b.total for b in _RecordingBar.bars)
+
+
+def test_config_records_engine():
+    assert simulate("z", d=16, n=100, trials=1, method="dense").config["engine"] == "reduced"
+    assert simulate("z", d=16, n=100, trials=1, method="dense", engine="full").config["engine"] == "full"
+    assert simulate("z", d=16, n=100, trials=1).config["engine"] == "full"

@@ -1,55 +1,14 @@
-"""Algorithm 2 / 2⁺: a slow loop reference (one step + the paper's GD with weight decay on the second layer),
+"""Algorithm 2 / 2⁺: the plain-loop reference of theorylab.numeric.reference as oracle (one step + the paper's GD
+with weight decay on the second layer),
 k* = 1 alignment, the μ̂ correction."""
 
-import math
 
 import numpy as np
 import pytest
 
+from theorylab.numeric.reference import train_algorithm2_reference
 from theorylab.numeric.teachers import Teacher
 from theorylab.numeric.training import default_eta1, default_M, segments, train_algorithm2
-
-
-def slow_algorithm2(X, y, J, a_half, b_half, G, b1_half, eta1, lam, mu_correction, steps=4000):
-    """Lines 2-6 of Algorithm 2 with explicit loops; line 5 by T steps of GD with weight decay λ (the paper's
-    procedure), step 1/(L + λ) with L >= the largest eigenvalue of ΦᵀΦ/n (its trace)."""
-    n, d = len(X), len(X[0])
-    m = len(a_half)
-    mirror = lambda j: 2 * m - 1 - j  # noqa: E731
-    a0 = [a_half[j] if j < m else -a_half[mirror(j)] for j in range(2 * m)]
-    b0 = [b_half[j] if j < m else b_half[mirror(j)] for j in range(2 * m)]
-    b1 = [b1_half[j] if j < m else b1_half[mirror(j)] for j in range(2 * m)]
-    W0 = []
-    for j in range(2 * m):
-        g = G[j if j < m else mirror(j)]
-        w = [g[k] if k in J else 0.0 for k in range(d)]
-        norm = math.sqrt(sum(t * t for t in w))
-        W0.append([t / norm for t in w])
-    mu = [0.0] * d
-    if mu_correction:
-        for k in J:
-            mu[k] = sum(y[i] * X[i][k] for i in range(n)) / n
-    yy = [y[i] - sum(mu[k] * X[i][k] for k in range(d)) for i in range(n)]
-    W1 = []
-    for j in range(2 * m):
-        row = [0.0] * d
-        for i in range(n):
-            pre = sum(W0[j][k] * X[i][k] for k in range(d)) + b0[j]
-            if pre > 0:
-                for k in J:
-                    row[k] += eta1 * a0[j] * yy[i] * X[i][k] / n
-        W1.append(row)
-    Phi = [[max(0.0, sum(W1[j][k] * X[i][k] for k in range(d)) + b1[j]) for j in range(2 * m)] for i in range(n)]
-    F = 2 * m
-    gram = [[sum(Phi[i][p] * Phi[i][q] for i in range(n)) / n for q in range(F)] for p in range(F)]
-    rhs = [sum(Phi[i][p] * yy[i] for i in range(n)) / n for p in range(F)]
-    L = sum(gram[p][p] for p in range(F))
-    eta = 1.0 / (L + lam)
-    a = list(a0)
-    for _ in range(steps):
-        grad = [sum(gram[p][q] * a[q] for q in range(F)) - rhs[p] for p in range(F)]
-        a = [a[p] - eta * (grad[p] + lam * a[p]) for p in range(F)]
-    return np.array(a), np.array(W1), np.array(b1), np.array(mu)
 
 
 @pytest.mark.parametrize("mu_correction", [False, True])
@@ -66,7 +25,7 @@ def test_vectorised_algorithm2_matches_slow_loops(mu_correction):
     b_half = gen.standard_normal(m)
     G = gen.standard_normal((m, d))
     b1_half = gen.standard_normal(m)
-    a, W1, b1, mu = slow_algorithm2(X.tolist(), y.tolist(), J, a_half, b_half, G.tolist(), b1_half, eta1, lam, mu_correction)
+    a, W1, b1, mu = train_algorithm2_reference(X, y, J, a_half, b_half, G, b1_half, eta1, lam, mu_correction)
     np.testing.assert_allclose(net.W, W1, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(net.b, b1, rtol=1e-12)
     np.testing.assert_allclose(net.mu, mu, rtol=1e-10, atol=1e-12)

@@ -1,8 +1,9 @@
 """A stand-in cell function for the sweep tests: success curves from a known power law.
 
-Trial t of a cell has the threshold n_t = 20 · d^β · exp(0.3 ξ_t), ξ_t standard normal drawn from
-``SeedSequence(seed).spawn(trials)[t]``; it succeeds at every checkpoint n >= n_t. β is 0.5 for "pruned" and 1.0
-for anything else. ``THEORYLAB_STANDIN_SLEEP`` (seconds, default 0) slows every cell down without changing its
+Trial t of a cell has the threshold n_t = 20 · N · exp(0.3 ξ_t), ξ_t standard normal drawn from
+``SeedSequence(seed).spawn(trials)[t]``; it succeeds at every checkpoint n >= n_t. N is M² with M = s + 2 and
+s = d^α for "pruned" (Lemma 34's n ≍ M^{k*} at theorylab's pruning level M = s + 2; exactly M² along an s-scan
+at fixed d, and (d^α + 2)² along a d-scan, see :func:`pruned_d_slope`) and d for anything else. ``THEORYLAB_STANDIN_SLEEP`` (seconds, default 0) slows every cell down without changing its
 numbers, so that a run can be killed half-way.
 """
 
@@ -13,7 +14,14 @@ import time
 
 import numpy as np
 
-BETA = {"pruned": 0.5}
+#: Exponents in the pruning level M = s + 2 at fixed d.
+S_BETA = {"pruned": 2.0}
+
+
+def pruned_d_slope(d_grid, alpha: float = 0.25) -> float:
+    """The least-squares slope of log (d^α + 2)² on log d over ``d_grid``: the pruned stand-in's d-exponent."""
+    x = np.log(np.asarray(d_grid, dtype=float))
+    return float(np.polyfit(x, 2 * np.log(np.exp(alpha * x) + 2), 1)[0])
 
 
 def power_law_cell(kwargs: dict) -> dict:
@@ -22,9 +30,9 @@ def power_law_cell(kwargs: dict) -> dict:
         time.sleep(delay)
     d, trials, seed = kwargs["d"], kwargs["trials"], kwargs["seed"]
     n = np.unique(np.round(np.geomspace(kwargs.get("n_min", 10), kwargs["n"], 81)).astype(np.int64))
-    beta = BETA.get(kwargs["method"], 1.0)
+    size = (d ** kwargs["alpha"] + 2) ** 2 if kwargs["method"] == "pruned" else float(d)
     xi = np.array([np.random.default_rng(s).standard_normal() for s in np.random.SeedSequence(seed).spawn(trials)])
-    thresholds = 20.0 * d**beta * np.exp(0.3 * xi)
+    thresholds = 20.0 * size * np.exp(0.3 * xi)
     success = n[None, :] >= thresholds[:, None]
     alignment = 1.0 / (1.0 + thresholds[:, None] / n[None, :])
     config = {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in kwargs.items()}

@@ -70,6 +70,7 @@ def _kill_and_resume(tmp_path: Path, mode: str, delay: float) -> None:
     _same_results(spec, killed_dir, clean_dir)
 
 
+@pytest.mark.slow
 def test_sigkill_half_way_then_resume_is_bit_identical(tmp_path):
     """The real simulate at tiny sizes, each cell delayed 0.3 s so that the kill lands half-way."""
     _kill_and_resume(tmp_path, "simulate", delay=0.3)
@@ -83,6 +84,7 @@ def _equivalence_spec(options=None) -> SweepSpec:
     )
 
 
+@pytest.mark.slow
 def test_one_two_workers_and_dask_give_identical_results(tmp_path):
     """The real simulate: one worker (two BLAS threads), two workers (one each), and a Dask LocalCluster."""
     distributed = pytest.importorskip("distributed")

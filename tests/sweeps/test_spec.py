@@ -210,3 +210,38 @@ def test_known_methods_are_simulates_own_list():
 
     assert set(known_methods()) == set(METHODS)
     assert {"gd_reuse", "online_sgd", "oracle"} <= set(known_methods())
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        ({"s_grid": [2, 4]}, r"^s_grid: an s-scan needs at least 3 support sizes, got 2$"),
+        ({"s_grid": [2, 4, 300]}, r"^s_grid: every s must lie in \[r, d\] = \[1, 256\], got 300$"),
+        ({"s_grid": [2, 4, 4]}, r"^s_grid: a support size is listed twice"),
+        ({"s_grid": [], "alpha_grid": [0.1, 0.11, 0.5]}, r"alpha_grid: α = 0.1 and α = 0.11 both give s = round"),
+        ({"d_grid": [64, 256]}, r"^d_grid: an s-scan runs at one fixed d"),
+        ({"axis": "q"}, r"^axis: must be 'd' or 's'"),
+        ({"s_grid": [2, 4, 8], "alpha_grid": [0.2, 0.3, 0.4]}, r"^alpha_grid: give s_grid or alpha_grid"),
+    ],
+)
+def test_s_scan_bad_input_names_the_field(kw, match):
+    base = {"link": "He2(z)", "methods": ["pruned"], "d_grid": [256], "n_min": 10, "n_max": 100, "axis": "s",
+            "s_grid": [2, 4, 8]}
+    base.update(kw)
+    with pytest.raises(ValueError, match=match):
+        CaseSpec(**base)
+
+
+def test_s_scan_cells_run_at_alpha_log_s_over_log_d_and_keep_d_scan_seeds():
+    scan = CaseSpec("He2(z)", ["pruned"], [256], n_min=10, n_max=[100, 200, 300], axis="s", s_grid=[16, 2, 4])
+    cells = SweepSpec("s", 1, [scan]).cells()
+    assert [c.s for c in cells] == [2, 4, 16] and {c.d for c in cells} == {256}
+    for c in cells:  # d^α = s exactly, so the q = 0 teacher has exactly s non-zero rows
+        assert round(256 ** c.simulate_kwargs()["alpha"]) == c.s
+    assert [scan.n_range(s)[1] for s in (2, 4, 16)] == [200, 300, 100]  # lists follow s_grid as written
+    # a d-scan cell's configuration, and so its seed, does not mention s
+    plain = SweepSpec("d", 1, [CaseSpec("He2(z)", ["pruned"], [256], n_min=10, n_max=100)]).cells()[0]
+    assert "s" not in plain.config
+    # TOML round trip
+    again = sweep_from_dict(SweepSpec("s", 1, [scan]).to_dict())
+    assert again.cases[0].s_grid == (2, 4, 16) and again.cases[0].axis == "s"

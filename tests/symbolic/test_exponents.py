@@ -12,6 +12,8 @@ from theorylab.symbolic import (
     generative_exponent,
     information_exponent,
 )
+from theorylab.symbolic.exponents import LeadingCoefficient, leading_coefficient
+from theorylab.symbolic.hermite import is_constant, link_moments, normalize_link
 
 # THEORY §2 (facts to reproduce): ReLU, tanh, sign: k* = 1; z², |z|, cos: k* = 2; He_k: k* = k; z³: k* = 1.
 CLASSIC = [
@@ -121,3 +123,66 @@ def test_check_nondegenerate_numeric_multi_index() -> None:
 def test_validation_messages(call, match: str) -> None:
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# --- the one constant policy (issue 10): relative to the link's scale, free of cancellation -------------------
+
+CONSTANTS = [0.5, 1.0, 2.0, 3.0, 7.0, 100.0, 1000.0]
+
+
+def _constant_forms(c: float) -> list:
+    # a callable (numeric path), a float in an expression (SymPy Float) and a float times a non-polynomial factor
+    # that is identically one (numeric path through the expression compiler)
+    return [lambda t, c=c: 0 * t + c, str(c), f"{c}*(cos(z)**2 + sin(z)**2)"]
+
+
+@pytest.mark.parametrize("c", CONSTANTS)
+def test_constants_are_constant_everywhere(c: float) -> None:
+    # Before issue 10 the constants 1, 2 and 7 given as callables got "raise max_degree" and 1000 a negative
+    # variance: Var σ was E σ² - (E σ)², two quadratures near c², compared with (1e-8)² · c.
+    for form in _constant_forms(c):
+        assert is_constant(form)
+        with pytest.raises(ValueError, match="constant"):
+            information_exponent(form)
+        with pytest.raises(ValueError, match="constant"):
+            generative_exponent(form)
+        with pytest.raises(ValueError, match="constant"):
+            normalize_link(form)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+def test_small_and_large_links_are_not_constant(scale: float) -> None:
+    # The policy is relative: scaling a link by any factor does not make it constant.
+    he2 = lambda t, s=scale: s * (t**2 - 1)  # noqa: E731
+    for form in (he2, f"{scale}*He2(z)", f"{scale}*tanh(z)"):
+        assert not is_constant(form)
+    assert information_exponent(he2) == 2 and information_exponent(f"{scale}*He2(z)") == 2
+    assert generative_exponent(f"{scale}*tanh(z)") == 1
+    # normalising gives E σ = 0, E σ² = 1 (He2 has E He2² = 2)
+    norm = normalize_link(he2)
+    x = np.array([0.0, 1.0, 2.0])
+    np.testing.assert_allclose(norm.numpy(x), (x**2 - 1) / np.sqrt(2), rtol=1e-8, atol=1e-8)
+
+
+def test_constant_plus_small_variation_is_not_constant() -> None:
+    # 1000 + 1e-3 He2: (Var σ)^{1/2} / (E σ²)^{1/2} ≈ 1.4e-6, far above the 1e-8 policy
+    assert not is_constant(lambda t: 1000.0 + 1e-3 * (t**2 - 1))
+    assert information_exponent(lambda t: 1000.0 + 1e-3 * (t**2 - 1)) == 2
+    # ... but 1e-12 relative is below it
+    assert is_constant(lambda t: 1000.0 + 1e-9 * (t**2 - 1))
+
+
+def test_link_moments_variance_is_not_a_difference() -> None:
+    # Var σ = E[(σ - Eσ)²] directly: exactly 0 for a constant callable's quadrature, not a rounding residue.
+    for c in CONSTANTS:
+        mean, var, second = link_moments(lambda t, c=c: 0 * t + c)
+        assert float(mean) == pytest.approx(c, rel=1e-14)
+        assert abs(float(var)) <= (4 * np.finfo(float).eps * c) ** 2
+    assert link_moments("He2(z) + 3") == (3, 2, 11)
+
+
+def test_leading_coefficient_is_typed() -> None:
+    lead = leading_coefficient("He3(z)")
+    assert isinstance(lead, LeadingCoefficient) and (lead.k_star, lead.coefficient) == (3, 6)
+    assert information_exponent("He3(z)", return_coefficient=True) == (lead.k_star, lead.coefficient)
+    assert information_exponent("He3(z)") == 3

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Sequence
 
 #: Subcommands in the order ``--help`` lists them; modules that do not exist yet are skipped.
-SUBCOMMANDS = ("bounds", "hermite", "simulate", "sweep", "compare", "plot", "reproduce")
+SUBCOMMANDS = ("bounds", "hermite", "simulate", "sweep", "compare", "plan", "plot", "reproduce")
 
 
 def _available() -> list[str]:

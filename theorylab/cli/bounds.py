@@ -34,17 +34,6 @@ def _fmt(x: float) -> str:
     return f"{x:.3e}"
 
 
-def _formula(name: str, r: int, k_star: int) -> str:
-    """The exponent β of n ≍ d^β as a formula, for the case at hand."""
-    if name == "pruned":
-        return "α k*" if r == 1 else "2α"
-    if name == "dense":
-        return "k*" if r == 1 else "2"
-    if name == "online_sgd":
-        return {1: "1 (n ≫ d)", 2: "1, × log² d"}.get(k_star, "k* - 1, × log² d")
-    return {"csq_sparse": "min(α, 1/2) k*", "csq_dense": "k*/2", "smoothed_sgd": "max(1, k*/2)", "sq": "k_gen/2", "sq_reuse": "max(1, k_gen/2)"}[name]
-
-
 def build_table(args: argparse.Namespace) -> list[str]:
     """The lines that ``run`` prints (also used by tests)."""
     from theorylab._validation import check_int, check_real
@@ -107,7 +96,7 @@ def build_table(args: argparse.Namespace) -> list[str]:
     for name, rate in rates.items():
         log = f"{rate.log_power:g}" if rate.log_power else "-"
         rows.append(
-            [name, _formula(name, r, k_star), f"{rate.exponent:.4g}", log] + [_fmt(float(rate.evaluate(v))) for v in ds] + [rate.source]
+            [name, rate.formula, f"{rate.exponent:.4g}", log] + [_fmt(float(rate.evaluate(v))) for v in ds] + [rate.source]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     lines.append("")

@@ -6,7 +6,14 @@ the ``Rate`` objects of :mod:`theorylab.symbolic.rates` (THEORY.md §8).
 >>> from theorylab.compare import estimate_threshold, fit_exponent_from_curves, verdict
 """
 
+from theorylab.compare.crossover import (
+    ContrastResult,
+    CrossoverResult,
+    alpha_contrast,
+    crossover_dimension,
+)
 from theorylab.compare.fits import ExponentFit, TheilSen, fit_exponent, fit_exponent_from_curves
+from theorylab.compare.planner import Design, Pilot, Plan, plan_design
 from theorylab.compare.thresholds import (
     CensoredThresholdWarning,
     ConfidenceInterval,
@@ -28,6 +35,14 @@ from theorylab.compare.verdicts import (
 )
 
 __all__ = [
+    "ContrastResult",
+    "CrossoverResult",
+    "alpha_contrast",
+    "crossover_dimension",
+    "Design",
+    "Pilot",
+    "Plan",
+    "plan_design",
     "CensoredThresholdWarning",
     "ConfidenceInterval",
     "LogisticFit",

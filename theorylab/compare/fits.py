@@ -45,7 +45,6 @@ from theorylab.compare.thresholds import (
     CensoredThresholdWarning,
     ConfidenceInterval,
     ThresholdResult,
-    _percentile_interval,
     estimate_threshold,
 )
 
@@ -392,7 +391,8 @@ def _fit_results(dims, results, confidence_level, min_points) -> ExponentFit:
             CensoredThresholdWarning,
             stacklevel=3,
         )
-    lo, hi = _percentile_interval(slopes[~undefined], confidence_level)
+    a = (1.0 - confidence_level) / 2.0  # order statistics: the slopes may be ±inf
+    lo, hi = (float(v) for v in np.quantile(slopes[~undefined], [a, 1.0 - a], method="inverted_cdf"))
     return ExponentFit(
         slope=slope,
         intercept=intercept,

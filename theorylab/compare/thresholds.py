@@ -61,6 +61,7 @@ from scipy import optimize, special, stats
 from theorylab._limits import check_resamples, format_bytes, limits
 from theorylab._validation import (
     check_choice,
+    check_grid,
     check_int,
     check_probability,
     check_real,
@@ -197,20 +198,6 @@ class ThresholdResult:
 # validation
 
 
-def _check_grid(n: Any, name: str = "n") -> np.ndarray:
-    try:
-        arr = np.asarray(n, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 1-d array of positive sample sizes") from None
-    if arr.ndim != 1 or arr.size < 1:
-        raise ValueError(f"{name} must be a non-empty 1-d array of sample sizes, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must contain finite positive sample sizes")
-    if arr.size > 1 and np.any(np.diff(arr) <= 0):
-        raise ValueError(f"{name} must be strictly increasing")
-    return arr
-
-
 def _check_success(success: Any, n_checkpoints: int, name: str = "success") -> np.ndarray:
     arr = np.asarray(success)
     if arr.dtype != bool:
@@ -270,7 +257,7 @@ def first_success(n: Any, success: Any, *, rule: str = "sustained") -> np.ndarra
     >>> first_success([10, 20, 40], [[0, 1, 1], [1, 0, 1], [0, 0, 0]], rule="first")
     array([20., 10., inf])
     """
-    grid = _check_grid(n)
+    grid = check_grid(n)
     succ = _check_success(success, grid.size)
     rule = check_choice(rule, "rule", _RULES)
     idx = _first_success_index(succ, rule)
@@ -329,21 +316,30 @@ def _spacing_se(F: np.ndarray, logn: np.ndarray, level: float, trials: int) -> n
     return np.where(np.isnan(se), np.inf, se)
 
 
-def _percentile_interval(dist: np.ndarray, confidence_level: float) -> tuple[float, float]:
-    """Percentile interval; order statistics (no interpolation) when the distribution has ±inf."""
-    a = (1.0 - confidence_level) / 2.0
-    dist = np.asarray(dist, dtype=float)
-    method = "linear" if np.all(np.isfinite(dist)) else "inverted_cdf"
-    lo, hi = np.quantile(dist, [a, 1.0 - a], method=method)  # type: ignore[call-overload]
-    return float(lo), float(hi)
+#: Stands for ±inf inside the bootstrap, so that SciPy's percentile interval (linear interpolation between order
+#: statistics) stays defined; any interpolation that involves it lands beyond the grid and is mapped back to ±inf.
+_FAR = 1e100
+
+
+def _to_far(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, -_FAR, _FAR)
+
+
+def _from_far(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Undo :func:`_to_far` for log n* (finite values lie in [low, high]): beyond the grid means ±inf."""
+    v = np.asarray(values, dtype=float).copy()
+    v[v > high] = np.inf
+    v[v < low] = -np.inf
+    return v
 
 
 def _robust_se(dist: np.ndarray) -> float:
     """Half the central 68.27% range of a bootstrap distribution (= sd for a normal one)."""
-    lo, hi = _percentile_interval(dist, stats.norm.cdf(1.0) - stats.norm.cdf(-1.0))
+    p = (1.0 - (stats.norm.cdf(1.0) - stats.norm.cdf(-1.0))) / 2.0
+    lo, hi = np.quantile(np.asarray(dist, dtype=float), [p, 1.0 - p], method="inverted_cdf")
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return math.inf
-    return (hi - lo) / 2.0
+    return float(hi - lo) / 2.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -435,6 +431,58 @@ def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit,
 # public estimators
 
 
+def _bootstrap_crossing(
+    first_idx: np.ndarray, logn: np.ndarray, level: float, confidence_level: float, n_resamples: int,
+    gen: np.random.Generator,
+) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """``scipy.stats.bootstrap`` over trials of (log n*, its spacing standard error).
+
+    Returns SciPy's own percentile interval of log n* (low, high) and the two bootstrap distributions, with ±inf
+    for resamples whose crossing lies outside the grid.
+    """
+    K, T = logn.size, first_idx.size
+
+    def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
+        i = np.moveaxis(np.asarray(i), axis, -1)
+        shape = i.shape[:-1]
+        Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
+        out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
+        return _to_far(out.reshape((2, *shape)))
+
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        res = stats.bootstrap(
+            (np.arange(T),),
+            statistic,
+            n_resamples=n_resamples,
+            vectorized=True,
+            method="percentile",
+            confidence_level=confidence_level,
+            rng=gen,
+        )
+    boot_far, spacing_far = np.asarray(res.bootstrap_distribution, dtype=float)
+    boot = _from_far(boot_far, logn[0], logn[-1])
+    boot_spacing = np.where(spacing_far >= _FAR, np.inf, spacing_far)
+    ends = np.array([res.confidence_interval.low[0], res.confidence_interval.high[0]], dtype=float)
+    lo, hi = _from_far(ends, logn[0], logn[-1])  # the stand-ins for ±inf mapped back
+    return float(lo), float(hi), boot, boot_spacing
+
+
+def _logistic_threshold(first_idx: np.ndarray, logn: np.ndarray, level: float) -> tuple[LogisticFit, float, float]:
+    """The logistic model's log n* at ``level`` and its delta-method standard error."""
+    logistic, identified = _fit_logistic(first_idx, logn)
+    if not identified:
+        warnings.warn(
+            "the logistic scale is not identified by these curves (first successes too concentrated "
+            "in one grid cell, or too few crossings); use method='crossing' or refine_grid",
+            CensoredThresholdWarning,
+            stacklevel=3,
+        )
+    logit = float(special.logit(level))
+    g = np.array([1.0, logit])
+    var = float(g @ logistic.covariance @ g)
+    return logistic, logistic.location + logistic.scale * logit, math.sqrt(var) if var >= 0 else math.nan
+
+
 def estimate_threshold(
     n: Any,
     success: Any,
@@ -483,7 +531,7 @@ def estimate_threshold(
     >>> str(res).startswith("n* > 1600 (censored")
     True
     """
-    grid = _check_grid(n)
+    grid = check_grid(n)
     succ = _check_success(success, grid.size)
     level = check_probability(level, "level")
     method = check_choice(method, "method", _METHODS)
@@ -510,47 +558,13 @@ def estimate_threshold(
     logistic = None
     spacing = float(_spacing_se(F[None, :], logn, level, T)[0])
     if method == "crossing":
-
-        def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
-            i = np.moveaxis(np.asarray(i), axis, -1)
-            shape = i.shape[:-1]
-            Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
-            out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
-            return out.reshape((2, *shape))
-
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            res = stats.bootstrap(
-                (np.arange(T),),
-                statistic,
-                n_resamples=n_resamples,
-                vectorized=True,
-                method="percentile",
-                confidence_level=confidence_level,
-                rng=gen,
-            )
-        boot, boot_spacing = np.asarray(res.bootstrap_distribution, dtype=float)
-        lo, hi = _percentile_interval(boot, confidence_level)
+        lo, hi, boot, boot_spacing = _bootstrap_crossing(first_idx, logn, level, confidence_level, n_resamples, gen)
         se = _robust_se(boot)
-        if censored or below:
-            threshold = math.nan
-        else:
-            threshold = math.exp(log_star)
+        threshold = math.nan if (censored or below) else math.exp(log_star)
         ci = ConfidenceInterval(math.exp(lo), math.exp(hi))
     else:
-        logistic, identified = _fit_logistic(first_idx, logn)
-        if not identified:
-            warnings.warn(
-                "the logistic scale is not identified by these curves (first successes too concentrated "
-                "in one grid cell, or too few crossings); use method='crossing' or refine_grid",
-                CensoredThresholdWarning,
-                stacklevel=2,
-            )
+        logistic, log_model, se = _logistic_threshold(first_idx, logn, level)
         z = float(stats.norm.ppf(0.5 + confidence_level / 2))
-        logit = float(special.logit(level))
-        log_model = logistic.location + logistic.scale * logit
-        g = np.array([1.0, logit])
-        var = float(g @ logistic.covariance @ g)
-        se = math.sqrt(var) if var >= 0 else math.nan
         threshold = math.nan if (censored or below) else _exp(log_model)
         if censored:  # every fitted location is beyond the grid: only the bound is known
             ci = ConfidenceInterval(float(grid[-1]), math.inf)
@@ -624,7 +638,7 @@ def refine_grid(
     >>> refine_grid(n, np.zeros((4, 3), dtype=bool), num=3, rng=0)
     array([15874, 25198, 40000]...)
     """
-    grid = _check_grid(n)
+    grid = check_grid(n)
     succ = _check_success(success, grid.size)
     num = check_int(num, "num", minimum=1)
     extend = check_real(extend, "extend", low=1.0, low_open=True)

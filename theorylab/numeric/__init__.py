@@ -1,5 +1,6 @@
-"""Numeric layer: teachers and streams, symmetric ReLU students, Algorithm 1 (pruning), Algorithm 2 (training),
-baselines, metrics and the ``simulate`` entry point. NumPy only, vectorised over trials.
+"""Numeric layer: teachers and streams, Algorithm 1 (pruning), Algorithm 2 (training), their plain-loop
+reference, the baselines (online SGD, GD with reuse), metrics and the ``simulate`` entry point. NumPy only,
+vectorised over trials.
 
 >>> from theorylab.numeric import simulate
 >>> simulate("He2(z)", d=32, n=300, trials=2, checkpoints=[300]).success.shape
@@ -25,7 +26,6 @@ from theorylab.numeric.pruning import (
     prune_network,
 )
 from theorylab.numeric.simulate import METHODS, SimulationResult, checkpoint_grid, simulate
-from theorylab.numeric.students import Student, symmetric_init
 from theorylab.numeric.teachers import Teacher, derive_seed, make_teacher, stream_trials
 from theorylab.numeric.training import (
     TrainedNetwork,
@@ -40,7 +40,6 @@ __all__ = [
     "STRATEGIES",
     "PruneResult",
     "SimulationResult",
-    "Student",
     "SuccessCriterion",
     "Teacher",
     "TrainedNetwork",
@@ -61,6 +60,5 @@ __all__ = [
     "stream_trials",
     "subspace_coverage",
     "support_recall",
-    "symmetric_init",
     "train_algorithm2",
 ]

@@ -28,6 +28,16 @@ partial sums). Pass 2 computes, for all trials and checkpoints at once, the one-
 checkpoint summing only the samples with index < n_k. Pass 3 (only when the risk is needed) accumulates the
 ridge Gram matrices, and a fresh test stream gives the excess risk. Memory does not grow with n.
 
+Engines
+-------
+``engine="auto"`` (default) simulates the rotation-invariant learners exactly in dimension-free coordinates
+where such a reduction exists (``dense`` Algorithm 2 without the μ̂ correction and without the excess risk:
+:mod:`theorylab.numeric.reduced_onestep`; ``online_sgd`` with one neuron and a polynomial activation:
+:mod:`theorylab.numeric.reduced_sgd`) and in full dimension d elsewhere; ``"full"`` forces the d-dimensional
+simulation and ``"reduced"`` the reduction (a ValueError naming the method where it has none,
+:func:`theorylab.numeric.config.reduction_obstacle`). ``result.config["engine"]`` records the engine used.
+The reduced engines draw different random numbers from the same seeds (the law is the same).
+
 Seeds
 -----
 Trial t uses children of ``SeedSequence(seed)`` with spawn keys (t, 0) for V, (t, 1) for the pruning
@@ -47,156 +57,42 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from theorylab._validation import (
-    check_alpha,
-    check_choice,
-    check_int,
-    check_orthonormal,
-    check_q,
-    check_real,
+from theorylab.numeric.config import (
+    BASELINE_METHODS,
+    DEFAULT_RATIO,
+    ENGINES,
+    METHODS,
+    SimulationConfig,
+    checkpoint_grid,
+    simulation_config,
 )
 from theorylab.numeric.metrics import (
     SuccessCriterion,
     alignment,
     alignment_summary,
-    default_criterion,
     subspace_coverage,
     support_recall,
 )
-from theorylab.numeric.pruning import default_c, make_pruner
+from theorylab.numeric.pruning import make_pruner
+from theorylab.numeric.result import SimulationResult, to_jsonable
 from theorylab.numeric.students import draw_half_init
-from theorylab.numeric.teachers import BLOCK_ROWS, Teacher, check_dtype, derive_seed, stream_trials
+from theorylab.numeric.teachers import BLOCK_ROWS, Teacher, derive_seed, stream_trials
 from theorylab.numeric.training import (
-    DEFAULT_RIDGE,
     OneStepAccumulator,
     RidgeAccumulator,
     default_eta1,
-    default_M,
     segments,
 )
 
-__all__ = ["METHODS", "SimulationResult", "simulate", "checkpoint_grid", "DEFAULT_RATIO"]
-
-_PRUNED_METHODS = {
-    "pruned": "paper",
-    "dense": "none",
-    "oracle": "oracle",
-    "hermite": "hermite",
-    "magnitude": "magnitude",
-    "random": "random",
-}
-_BASELINE_METHODS = {
-    "online_sgd": ("online_sgd", None),
-    "gd_reuse": ("gd_reuse", None),
-    "online_sgd_pruned": ("online_sgd", "paper"),
-    "gd_reuse_pruned": ("gd_reuse", "paper"),
-}
-#: Every method name :func:`simulate` accepts.
-METHODS = tuple(_PRUNED_METHODS) + tuple(_BASELINE_METHODS)
-
-#: Default ratio of consecutive checkpoints.
-DEFAULT_RATIO = 1.4
+__all__ = ["METHODS", "ENGINES", "SimulationResult", "simulate", "run_simulation", "checkpoint_grid", "DEFAULT_RATIO"]
 
 KEY_V, KEY_PRUNE, KEY_STREAM, KEY_INIT, KEY_TEST = 0, 1, 2, 3, 4
-
-
-def checkpoint_grid(n: int, n_min: int | None = None, ratio: float = DEFAULT_RATIO) -> np.ndarray:
-    """Geometric checkpoints n_min = n_1 < ... < n_K = n with n_{k+1}/n_k ≈ ``ratio`` (rounded, deduplicated).
-
-    Examples
-    --------
-    >>> checkpoint_grid(1000, 100, 2.0).tolist()
-    [100, 178, 316, 562, 1000]
-    """
-    n = check_int(n, "n", minimum=1)
-    n_min = min(n, 64) if n_min is None else check_int(n_min, "n_min", minimum=1, maximum=n)
-    ratio = check_real(ratio, "ratio", low=1.0, low_open=True)
-    if n_min == n:
-        return np.array([n], dtype=np.int64)
-    K = max(2, int(math.ceil(math.log(n / n_min) / math.log(ratio))) + 1)
-    grid = np.unique(np.round(np.geomspace(n_min, n, K)).astype(np.int64))
-    grid[-1] = n
-    return grid
-
-
-@dataclass
-class SimulationResult:
-    """The outcome of :func:`simulate`.
-
-    Attributes
-    ----------
-    n : int64 array (K,)
-        The checkpoints, increasing, last = n.
-    success : bool array (trials, K)
-    metrics : dict name -> float array (trials, K)
-    config : dict
-        JSON-serialisable record of every argument that determines the numbers.
-    """
-
-    n: np.ndarray
-    success: np.ndarray
-    metrics: dict[str, np.ndarray]
-    config: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def success_rate(self) -> np.ndarray:
-        """Fraction of successful trials at each checkpoint."""
-        return self.success.mean(axis=0)
-
-    def to_dataframe(self) -> Any:
-        """Long-format ``pandas.DataFrame``: one row per (trial, checkpoint), columns trial, n, success, metrics.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> r = SimulationResult(np.array([10, 20]), np.array([[False, True]]), {"coverage": np.array([[0.1, 0.9]])})
-        >>> r.to_dataframe().shape
-        (2, 4)
-        """
-        import pandas as pd
-
-        T, K = self.success.shape
-        data = {
-            "trial": np.repeat(np.arange(T), K),
-            "n": np.tile(self.n, T),
-            "success": self.success.reshape(-1),
-        }
-        for name, arr in self.metrics.items():
-            data[name] = np.asarray(arr, dtype=float).reshape(-1)
-        return pd.DataFrame(data)
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist())
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, (str, int, float, bool)) or x is None:
-        return x
-    return str(x)
-
-
-def _k_star(link: Any, k_star: int | None) -> int:
-    if k_star is not None:
-        return check_int(k_star, "k_star", minimum=1)
-    from theorylab.symbolic.exponents import information_exponent
-
-    try:
-        return int(information_exponent(link))
-    except Exception as exc:  # noqa: BLE001 - report why the default cannot be computed
-        raise ValueError(f"k_star: could not compute the information exponent of the link ({exc}); pass k_star") from exc
 
 
 def _single_threaded_blas() -> Any:
@@ -246,6 +142,7 @@ def simulate(
     normalize: bool = False,
     baseline_options: dict[str, Any] | None = None,
     progress: bool = False,
+    engine: str = "auto",
 ) -> SimulationResult:
     """Run a method on ``trials`` independent teachers and report metrics and success at each checkpoint.
 
@@ -287,6 +184,7 @@ def simulate(
     chunk_size : int, optional
         Rows per chunk (never changes the numbers); default about 2^22 numbers per chunk.
     dtype : "float64" or "float32"
+        The full engine's arithmetic (the reduced engines compute in float64).
     V : array (d, r), optional
         A fixed V for all trials (otherwise drawn per trial).
     k_star : int, optional
@@ -302,217 +200,246 @@ def simulate(
     baseline_options : dict, optional
         Extra keyword arguments for the baselines.
     progress : bool
-        Show tqdm progress bars.
+        Show a tqdm progress bar (it reaches 100% when the simulation ends).
+    engine : {"auto", "full", "reduced"}, default "auto"
+        See the module docstring: "reduced" is exact in distribution and costs nothing per dimension.
 
     Returns
     -------
     SimulationResult
+
+    Examples
+    --------
+    >>> res = simulate("He2(z)", d=10**5, n=4000, method="online_sgd", trials=2, checkpoints=[4000])
+    >>> res.config["engine"], res.success.shape
+    ('reduced', (2, 1))
     """
-    # ---- validation -------------------------------------------------------------------------
-    from theorylab.symbolic.links import as_link
+    cfg = simulation_config(
+        link, d=d, n=n, method=method, alpha=alpha, q=q, r=r, trials=trials, seed=seed, width=width, M=M, c=c,
+        eta1=eta1, eta_scale=eta_scale, ridge=ridge, noise_std=noise_std, criterion=criterion,
+        checkpoints=checkpoints, n_min=n_min, ratio=ratio, chunk_size=chunk_size, dtype=dtype, V=V, k_star=k_star,
+        mu_correction=mu_correction, compute_risk=compute_risk, n_test=n_test, normalize=normalize,
+        baseline_options=baseline_options, progress=progress, engine=engine,
+    )
+    return run_simulation(cfg)
 
-    method = check_choice(method, "method", METHODS)
-    d = check_int(d, "d", minimum=1)
-    n = check_int(n, "n", minimum=1)
-    r = check_int(r, "r", minimum=1, maximum=d)
-    trials = check_int(trials, "trials", minimum=1)
-    width = check_int(width, "width", minimum=1)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
-    q = check_q(q)
-    alpha = check_alpha(alpha)
-    noise_std = check_real(noise_std, "noise_std", low=0.0)
-    eta_scale = check_real(eta_scale, "eta_scale", low=0.0, low_open=True)
-    dt = check_dtype(dtype)
-    n_test = check_int(n_test, "n_test", minimum=1)
-    if M is not None:
-        M = check_int(M, "M", minimum=1, maximum=d)
-    if c is not None:
-        c = check_real(c, "c", low=0.0, high=1.0, low_open=True, high_open=True)
-    if eta1 is not None:
-        eta1 = check_real(eta1, "eta1", low=0.0, low_open=True)
-    ridge = DEFAULT_RIDGE if ridge is None else check_real(ridge, "ridge", low=0.0)
-    lk = as_link(link)
-    if lk.arity != r and lk.func is None:
-        raise ValueError(f"link: arity {lk.arity} does not match r = {r}")
-    if V is not None:
-        V = check_orthonormal(V, "V")
-        if V.shape != (d, r):
-            raise ValueError(f"V must have shape (d, r) = ({d}, {r}), got {V.shape}")
-    if checkpoints is None:
-        cps = checkpoint_grid(n, n_min, ratio)
+
+def run_simulation(cfg: SimulationConfig) -> SimulationResult:
+    """Run a validated configuration (:func:`theorylab.numeric.config.simulation_config`) with its engine."""
+    if cfg.engine == "reduced":
+        metrics, eta1, link_text = _run_reduced(cfg)
     else:
-        cps = np.asarray(checkpoints)
-        if cps.ndim != 1 or cps.size == 0 or not np.issubdtype(cps.dtype, np.integer) and not np.all(cps == np.round(cps)):
-            raise ValueError("checkpoints must be a non-empty 1-d array of integers")
-        cps = cps.astype(np.int64)
-        if cps[0] < 1 or np.any(np.diff(cps) <= 0):
-            raise ValueError("checkpoints must be strictly increasing and >= 1")
-        if cps[-1] != n:
-            raise ValueError(f"checkpoints: the last checkpoint must equal n = {n}, got {cps[-1]}")
-    criterion = default_criterion(r) if criterion is None else criterion
-    if not isinstance(criterion, SuccessCriterion):
-        raise TypeError("criterion must be a SuccessCriterion")
-    if chunk_size is not None:
-        chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
-    if baseline_options is not None and not isinstance(baseline_options, dict):
-        raise TypeError("baseline_options must be a dict")
-    mu_correction = (r >= 2) if mu_correction is None else bool(mu_correction)
-    compute_risk = criterion.needs_risk if compute_risk is None else bool(compute_risk)
-    if M is None:
-        M = default_M(d, alpha, q, r)
-    baseline = method in _BASELINE_METHODS
-    strategy = _BASELINE_METHODS[method][1] if baseline else _PRUNED_METHODS[method]
-    needs_k = (eta1 is None and not baseline) or strategy == "hermite" or baseline
-    k = _k_star(lk, k_star) if needs_k else (None if k_star is None else check_int(k_star, "k_star", minimum=1))
-
-    # ---- teachers -----------------------------------------------------------------------------
-    teachers = []
-    for t in range(trials):
-        if V is None:
-            from theorylab.symbolic.sparsity import sparse_directions
-
-            Vt = sparse_directions(d, r=r, q=q, alpha=alpha, rng=np.random.default_rng(derive_seed(seed, t, KEY_V)))
+        teachers = _teachers(cfg)
+        link_text = teachers[0].link.text
+        if cfg.baseline is not None:
+            metrics, eta1 = _run_baseline(cfg, teachers), cfg.eta1
         else:
-            Vt = V
-        teachers.append(Teacher(lk, Vt, noise_std=noise_std, normalize=normalize))
-    lk_used = teachers[0].link
-    config = {
-        "link": lk_used.text, "d": d, "n": n, "method": method, "alpha": alpha, "q": q, "r": r, "trials": trials,
-        "seed": seed, "width": width, "M": M, "c": default_c(d) if c is None else c, "eta1": eta1,
-        "eta_scale": eta_scale, "ridge": ridge, "noise_std": noise_std, "criterion": criterion.to_dict(),
-        "checkpoints": cps.tolist(), "dtype": dt.name, "V": None if V is None else V.tolist(), "k_star": k,
-        "mu_correction": mu_correction, "compute_risk": compute_risk, "n_test": n_test, "normalize": normalize,
-        "baseline_options": baseline_options or {}, "block_rows": BLOCK_ROWS,
-    }
-    train_seeds = [derive_seed(seed, t, KEY_STREAM) for t in range(trials)]
-    Vs = np.stack([tc.V for tc in teachers])  # (T, d, r)
+            metrics, eta1 = _run_algorithm2(cfg, teachers)
+    metrics = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
+    config = to_jsonable(cfg.record(link_text, eta1))
+    json.dumps(config)  # the config must be JSON-serialisable
+    return SimulationResult(n=cfg.checkpoints, success=cfg.criterion.evaluate(metrics), metrics=metrics, config=config)
 
-    if baseline:
-        from theorylab.numeric.baselines import run_baseline
 
-        base = _BASELINE_METHODS[method][0]
-        metrics = run_baseline(
-            base, teachers, n_grid=cps, seeds=train_seeds, d=d, r=r, k_star=k, prune=strategy,
-            M=M if strategy else None, progress=progress, **(baseline_options or {}),
-        )
-        metrics = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
-        success = criterion.evaluate(metrics)
-        return SimulationResult(n=cps, success=success, metrics=metrics, config=_jsonable(config))
+def _teachers(cfg: SimulationConfig) -> list[Teacher]:
+    """One teacher per trial: V drawn from the trial's seed (key 0) unless a V is given."""
+    from theorylab.symbolic.sparsity import sparse_directions
 
-    m = width
-    K = cps.size
-    if eta1 is None:
-        eta1 = default_eta1(d if strategy == "none" else M, k, r, eta_scale)
-    config["eta1"] = eta1
-    chunk = _auto_chunk(trials, d) if chunk_size is None else chunk_size
-    chunk1 = _auto_chunk(4, d + 1) if chunk_size is None else chunk_size  # ~2^20 numbers: the pruning temporaries are 2-3x X
-
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        passes = 2 + (strategy in ("paper", "hermite", "magnitude") or mu_correction) + compute_risk
-        bar = tqdm(total=passes * trials * n, unit="sample", desc=f"simulate {method}")
-
-    # ---- pass 1: pruning and μ̂ at every checkpoint --------------------------------------------
-    masks = np.zeros((trials, K, d), dtype=bool)
-    mu = np.zeros((trials, K, d)) if mu_correction else None
-    data_pass = strategy in ("paper", "hermite", "magnitude") or mu_correction
-
-    def pass1(t: int) -> None:
-        pruner = make_pruner(
-            strategy, d=d, M=M, m=m, c=c, rng=np.random.default_rng(derive_seed(seed, t, KEY_PRUNE)),
-            V=teachers[t].V, k=k, link=lk_used, dtype=dt,
-        )
-        if not data_pass:
-            masks[t, :] = pruner.result().mask
-            return
-        mu_sum = np.zeros(d)
-        pos = 0
-        for X, y in stream_trials([teachers[t]], [train_seeds[t]], n, chunk1,
-                                  augment=getattr(pruner, "augment", False), dtype=dt):
-            X, y = X[0], y[0]
-            for lo, hi, _k0 in segments(pos, pos + len(y), cps):
-                Xs, ys = X[lo:hi], y[lo:hi]
-                pruner.update(Xs, ys)
-                if mu is not None:
-                    mu_sum += np.asarray(ys, dtype=float) @ np.asarray(Xs[:, :d], dtype=float)
-                end = pos + hi
-                kk = np.searchsorted(cps, end)
-                if kk < K and cps[kk] == end:
-                    masks[t, kk] = pruner.result().mask
-                    if mu is not None:
-                        mu[t, kk] = mu_sum / end
-            pos += len(y)
-            if bar is not None:
-                bar.update(len(y))
-
-    with _single_threaded_blas():
-        # trials are independent: run them on one thread per core, each with single-threaded BLAS (NumPy
-        # releases the GIL in its kernels); this avoids OpenBLAS's spinning threads competing with the
-        # generation threads. The numbers do not depend on it.
-        workers = min(trials, os.cpu_count() or 1) if data_pass else 1
-        if workers > 1:
-            with ThreadPoolExecutor(workers, thread_name_prefix="theorylab-trial") as ex:
-                list(ex.map(pass1, range(trials)))
+    out = []
+    for t in range(cfg.trials):
+        if cfg.V is None:
+            gen = np.random.default_rng(derive_seed(cfg.seed, t, KEY_V))
+            Vt = sparse_directions(cfg.d, r=cfg.r, q=cfg.q, alpha=cfg.alpha, rng=gen)
         else:
-            for t in range(trials):
-                pass1(t)
+            Vt = cfg.V
+        out.append(Teacher(cfg.link, Vt, noise_std=cfg.noise_std, normalize=cfg.normalize))
+    return out
 
-    # ---- re-initialisation (Algorithm 2, lines 2 and 4) -----------------------------------------
-    a_half = np.empty((trials, m))
-    b_half = np.empty((trials, m))
-    G = np.empty((trials, m, d))
-    b1_half = np.empty((trials, m))
-    for t in range(trials):
-        gen = np.random.default_rng(derive_seed(seed, t, KEY_INIT))
-        a_half[t], b_half[t], G[t] = draw_half_init(m, d, gen)
-        b1_half[t] = gen.standard_normal(m)
 
-    # ---- pass 2: one step on J_k for every checkpoint --------------------------------------------
-    one = OneStepAccumulator(masks, a_half, b_half, G, cps, mu=mu, dtype=dt)
-    pos = 0
-    with _single_threaded_blas():  # many small batched products: BLAS threads only add overhead
-        for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
-            one.update(X, y, pos)
-            pos += X.shape[1]
-            if bar is not None:
-                bar.update(X.shape[1] * trials)
-    W1 = one.first_layer(eta1)  # (T, K, m, d)
+def _train_seeds(cfg: SimulationConfig) -> list[np.random.SeedSequence]:
+    return [derive_seed(cfg.seed, t, KEY_STREAM) for t in range(cfg.trials)]
 
-    V4 = Vs[:, None, :, :]
-    al = alignment(W1, V4)  # (T, K, m)
-    metrics = dict(alignment_summary(al))
+
+def _default_eta1(cfg: SimulationConfig) -> float:
+    if cfg.eta1 is not None:
+        return cfg.eta1
+    assert cfg.k_star is not None  # set by the validation whenever eta1 is None
+    return default_eta1(cfg.d if cfg.strategy == "none" else cfg.M, cfg.k_star, cfg.r, cfg.eta_scale)
+
+
+def _run_reduced(cfg: SimulationConfig) -> tuple[dict[str, np.ndarray], float | None, str]:
+    """The dimension-free engines (exact in distribution; see :mod:`theorylab.numeric.config`)."""
+    link_text = Teacher(cfg.link, np.eye(cfg.r), normalize=cfg.normalize).link.text
+    seeds = _train_seeds(cfg)
+    if cfg.method == "online_sgd":
+        from theorylab.numeric.reduced_sgd import reduced_online_sgd
+
+        assert cfg.k_star is not None
+        metrics = reduced_online_sgd(
+            cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds, k_star=cfg.k_star,
+            noise_std=cfg.noise_std, normalize=cfg.normalize, progress=cfg.progress, **cfg.baseline_options,
+        )
+        return metrics, cfg.eta1, link_text
+    from theorylab.numeric.reduced_onestep import reduced_dense_one_step
+
+    eta1 = _default_eta1(cfg)
+    metrics = reduced_dense_one_step(
+        cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds,
+        init_seeds=[derive_seed(cfg.seed, t, KEY_INIT) for t in range(cfg.trials)], width=cfg.width, eta1=eta1,
+        noise_std=cfg.noise_std, normalize=cfg.normalize, progress=cfg.progress,
+    )
+    return metrics, eta1, link_text
+
+
+def _run_baseline(cfg: SimulationConfig, teachers: list[Teacher]) -> dict[str, np.ndarray]:
+    from theorylab.numeric.baselines import run_baseline
+
+    base, strategy = BASELINE_METHODS[cfg.method]
+    return run_baseline(
+        base, teachers, n_grid=cfg.checkpoints, seeds=_train_seeds(cfg), d=cfg.d, r=cfg.r, k_star=cfg.k_star,
+        prune=strategy, M=cfg.M if strategy else None, progress=cfg.progress, **cfg.baseline_options,
+    )
+
+
+def _data_pass(cfg: SimulationConfig) -> bool:
+    """Whether pass 1 reads the data (pruning that looks at it, or μ̂ for Algorithm 2⁺)."""
+    return cfg.strategy in ("paper", "hermite", "magnitude") or cfg.mu_correction
+
+
+def _progress_bar(cfg: SimulationConfig) -> Any:
+    """A bar over every sample the passes read: pass 1 (if it reads data), pass 2, pass 3 and the test stream."""
+    if not cfg.progress:
+        return None
+    from tqdm.auto import tqdm
+
+    passes = int(_data_pass(cfg)) + 1 + int(cfg.compute_risk)
+    total = cfg.trials * (passes * cfg.n + int(cfg.compute_risk) * cfg.n_test)
+    return tqdm(total=total, unit="sample", desc=f"simulate {cfg.method}")
+
+
+def _run_algorithm2(cfg: SimulationConfig, teachers: list[Teacher]) -> tuple[dict[str, np.ndarray], float]:
+    """Pruning (pass 1), the one step (pass 2) and, when asked, the ridge second layer and its risk (pass 3)."""
+    eta1 = _default_eta1(cfg)
+    bar = _progress_bar(cfg)
+    masks, mu = _pass_pruning(cfg, teachers, bar)
+    init = _reinitialisation(cfg)
+    W1 = _pass_one_step(cfg, teachers, masks, mu, init, eta1, bar)
+    V4 = np.stack([tc.V for tc in teachers])[:, None, :, :]
+    metrics = dict(alignment_summary(alignment(W1, V4)))
     metrics["coverage"] = subspace_coverage(W1, V4)
     metrics["support_recall"] = support_recall(masks, V4)
     metrics["J_size"] = masks.sum(axis=-1).astype(float)
-    metrics["excess_risk"] = np.full((trials, K), np.nan)
-
-    # ---- pass 3: ridge second layer and test risk ------------------------------------------------
-    if compute_risk:
-        rid = RidgeAccumulator(W1, b1_half, cps, masks, mu=mu, dtype=dt)
-        pos = 0
-        with _single_threaded_blas():
-            for X, y in stream_trials(teachers, train_seeds, n, chunk, dtype=dt):
-                rid.update(X, y, pos)
-                pos += X.shape[1]
-                if bar is not None:
-                    bar.update(X.shape[1] * trials)
-            a2 = rid.solve(ridge)
-            test_seeds = [derive_seed(seed, t, KEY_TEST) for t in range(trials)]
-            sq = np.zeros((trials, K))
-            for X, _y, f in stream_trials(teachers, test_seeds, n_test, chunk, clean=True, dtype=dt):
-                pred = rid.predict(X, a2)  # (T, K, c)
-                sq += np.sum((pred - f[:, None, :]) ** 2, axis=-1)
-        metrics["excess_risk"] = sq / n_test
+    metrics["excess_risk"] = np.full((cfg.trials, cfg.checkpoints.size), np.nan)
+    if cfg.compute_risk:
+        metrics["excess_risk"] = _pass_risk(cfg, teachers, W1, init[3], masks, mu, bar)
     if bar is not None:
         bar.close()
-
-    metrics = {name: np.asarray(v, dtype=float) for name, v in metrics.items()}
-    success = criterion.evaluate(metrics)
-    json.dumps(_jsonable(config))  # the config must be JSON-serialisable
-    return SimulationResult(n=cps, success=success, metrics=metrics, config=_jsonable(config))
+    return metrics, eta1
 
 
+def _pass_pruning(cfg: SimulationConfig, teachers: list[Teacher], bar: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Pass 1: the pruning masks J_k (trials, K, d) and μ̂ (trials, K, d) for Algorithm 2⁺ at every checkpoint."""
+    K, d = cfg.checkpoints.size, cfg.d
+    masks = np.zeros((cfg.trials, K, d), dtype=bool)
+    mu = np.zeros((cfg.trials, K, d)) if cfg.mu_correction else None
+
+    def one(t: int) -> None:
+        _prune_trial(cfg, t, teachers, masks[t], None if mu is None else mu[t], bar)
+
+    with _single_threaded_blas():
+        # trials are independent: one thread per core, each with single-threaded BLAS (NumPy releases the GIL in
+        # its kernels); this avoids OpenBLAS's spinning threads competing with the generation threads.
+        workers = min(cfg.trials, os.cpu_count() or 1) if _data_pass(cfg) else 1
+        with ThreadPoolExecutor(workers, thread_name_prefix="theorylab-trial") as ex:
+            list(ex.map(one, range(cfg.trials)))
+    return masks, mu
+
+
+def _prune_trial(
+    cfg: SimulationConfig, t: int, teachers: list[Teacher], masks: np.ndarray, mu: np.ndarray | None, bar: Any
+) -> None:
+    """Trial t of pass 1: fills ``masks`` (K, d) and ``mu`` (K, d), taking the pruner's result at each checkpoint."""
+    cps, d = cfg.checkpoints, cfg.d
+    assert cfg.strategy is not None  # Algorithm 2 always has a pruning strategy ("none" for dense)
+    pruner = make_pruner(
+        cfg.strategy, d=d, M=cfg.M, m=cfg.width, c=cfg.c,
+        rng=np.random.default_rng(derive_seed(cfg.seed, t, KEY_PRUNE)), V=teachers[t].V, k=cfg.k_star,
+        link=teachers[0].link, dtype=cfg.dtype,
+    )
+    if not _data_pass(cfg):
+        masks[:] = pruner.result().mask
+        return
+    chunk = _auto_chunk(4, d + 1) if cfg.chunk_size is None else cfg.chunk_size  # pruning temporaries are 2-3x X
+    mu_sum = np.zeros(d)
+    pos = 0
+    for X, y in stream_trials([teachers[t]], [_train_seeds(cfg)[t]], cfg.n, chunk,
+                              augment=getattr(pruner, "augment", False), dtype=cfg.dtype):
+        X, y = X[0], y[0]
+        for lo, hi, k0 in segments(pos, pos + len(y), cps):
+            pruner.update(X[lo:hi], y[lo:hi])
+            if mu is not None:
+                mu_sum += np.asarray(y[lo:hi], dtype=float) @ np.asarray(X[lo:hi, :d], dtype=float)
+            if pos + hi == cps[k0]:  # the segment ends at checkpoint k0
+                masks[k0] = pruner.result().mask
+                if mu is not None:
+                    mu[k0] = mu_sum / cps[k0]
+        pos += len(y)
+        if bar is not None:
+            bar.update(len(y))
+
+
+def _reinitialisation(cfg: SimulationConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Algorithm 2, lines 2 and 4: (a, b, G, b⁽¹⁾) of the m distinct neurons of every trial."""
+    m, T = cfg.width, cfg.trials
+    a_half, b_half = np.empty((T, m)), np.empty((T, m))
+    G = np.empty((T, m, cfg.d))
+    b1_half = np.empty((T, m))
+    for t in range(T):
+        gen = np.random.default_rng(derive_seed(cfg.seed, t, KEY_INIT))
+        a_half[t], b_half[t], G[t] = draw_half_init(m, cfg.d, gen)
+        b1_half[t] = gen.standard_normal(m)
+    return a_half, b_half, G, b1_half
+
+
+def _pass_one_step(
+    cfg: SimulationConfig, teachers: list[Teacher], masks: np.ndarray, mu: np.ndarray | None,
+    init: tuple[np.ndarray, ...], eta1: float, bar: Any,
+) -> np.ndarray:
+    """Pass 2: the one step on J_k for every trial and checkpoint, W⁽¹⁾ of shape (trials, K, m, d)."""
+    a_half, b_half, G, _ = init
+    one = OneStepAccumulator(masks, a_half, b_half, G, cfg.checkpoints, mu=mu, dtype=cfg.dtype)
+    chunk = _auto_chunk(cfg.trials, cfg.d) if cfg.chunk_size is None else cfg.chunk_size
+    pos = 0
+    with _single_threaded_blas():  # many small batched products: BLAS threads only add overhead
+        for X, y in stream_trials(teachers, _train_seeds(cfg), cfg.n, chunk, dtype=cfg.dtype):
+            one.update(X, y, pos)
+            pos += X.shape[1]
+            if bar is not None:
+                bar.update(X.shape[1] * cfg.trials)
+    return one.first_layer(eta1)
+
+
+def _pass_risk(
+    cfg: SimulationConfig, teachers: list[Teacher], W1: np.ndarray, b1_half: np.ndarray, masks: np.ndarray,
+    mu: np.ndarray | None, bar: Any,
+) -> np.ndarray:
+    """Pass 3: the ridge second layer on the training stream, then the excess risk on a fresh test stream."""
+    T, K = cfg.trials, cfg.checkpoints.size
+    rid = RidgeAccumulator(W1, b1_half, cfg.checkpoints, masks, mu=mu, dtype=cfg.dtype)
+    chunk = _auto_chunk(T, cfg.d) if cfg.chunk_size is None else cfg.chunk_size
+    pos = 0
+    with _single_threaded_blas():
+        for X, y in stream_trials(teachers, _train_seeds(cfg), cfg.n, chunk, dtype=cfg.dtype):
+            rid.update(X, y, pos)
+            pos += X.shape[1]
+            if bar is not None:
+                bar.update(X.shape[1] * T)
+        a2 = rid.solve(cfg.ridge)
+        test_seeds = [derive_seed(cfg.seed, t, KEY_TEST) for t in range(T)]
+        sq = np.zeros((T, K))
+        for X, _y, f in stream_trials(teachers, test_seeds, cfg.n_test, chunk, clean=True, dtype=cfg.dtype):
+            pred = rid.predict(X, a2)  # (T, K, c)
+            sq += np.sum((pred - f[:, None, :]) ** 2, axis=-1)
+            if bar is not None:
+                bar.update(X.shape[1] * T)
+    return sq / cfg.n_test

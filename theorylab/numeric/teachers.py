@@ -324,12 +324,8 @@ def _block_job(
         X, yx, fx, z = cache[key]
         _write(X, yx, fx, z, lo, hi, X_out, y_out, f_out, d)
         return
-    gen = np.random.Generator(
-        np.random.PCG64(
-            np.random.SeedSequence(
-                seed.entropy, spawn_key=tuple(seed.spawn_key) + (block,), pool_size=seed.pool_size
-            )
-        )
+    gen = np.random.default_rng(  # block b of the stream: the child SeedSequence with spawn key (..., b)
+        np.random.SeedSequence(seed.entropy, spawn_key=tuple(seed.spawn_key) + (block,), pool_size=seed.pool_size)
     )
     if full:
         X = X_out

@@ -120,7 +120,7 @@ def _cost(cell: Cell) -> float:
     Algorithm 1 costs about 2 m n d^2 per trial; the other methods about n d times a constant, which measured at
     about 20 in units of Algorithm 1's n d^2 (NumPy, float32 or float64 alike).
     """
-    n = cell.case.n_range(cell.d)[1]
+    n = cell.case.n_range(cell.x)[1]
     per_sample = cell.d**2 if cell.method == "pruned" or cell.method.endswith("_pruned") else 20 * cell.d
     return float(per_sample) * n * cell.case.trials
 
@@ -272,7 +272,7 @@ def run_sweep(
                 ) from None
             computed += 1
             if bar is not None:
-                bar.set_postfix_str(f"{cell.method} d={cell.d}", refresh=False)
+                bar.set_postfix_str(f"{cell.method} {cell}", refresh=False)
                 bar.update(1)
     finally:
         if bar is not None:

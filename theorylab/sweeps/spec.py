@@ -37,9 +37,8 @@ import importlib
 import inspect
 import json
 import math
-import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,14 @@ CASE_KEYS = (
     "criterion",
     "threshold",
     "options",
+    "axis",
+    "s_grid",
+    "alpha_grid",
 )
+#: What a case scans: the dimension d at fixed α, or the support size s at one fixed d.
+AXES = ("d", "s")
+#: Fewest points of an s (or α) scan: a slope and its interval need at least three.
+MIN_SCAN_POINTS = 3
 #: Keys of the top level of a sweep file.
 SWEEP_KEYS = ("name", "seed", "description", "defaults", "cases")
 
@@ -117,29 +123,9 @@ def canonical_json(obj: Any) -> str:
 
 
 def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        out = {}
-        for k, v in obj.items():
-            if not isinstance(k, str):
-                raise TypeError(f"configuration keys must be strings, got {k!r}")
-            out[k] = _plain(v)
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, numbers.Integral):
-        return int(obj)
-    if isinstance(obj, numbers.Real):
-        value = float(obj)
-        if not math.isfinite(value):
-            raise ValueError(f"configuration values must be finite, got {value}")
-        return value
-    raise TypeError(f"configuration values must be JSON data (numbers, strings, lists, tables), got {type(obj).__name__}")
+    from theorylab._json import json_data
+
+    return json_data(obj, where="configuration")
 
 
 def _nearest(key: str, valid: Iterable[str]) -> str:
@@ -183,6 +169,14 @@ class CaseSpec:
         Further keyword arguments of ``simulate`` (JSON data only).
     label : str or None
         A short name shown in summaries; defaults to ``"<link> [<methods>]"``.
+    axis : {"d", "s"}, default "d"
+        ``"d"`` scans ``d_grid`` at fixed ``alpha``. ``"s"`` scans the support size over ``s_grid`` at the one
+        dimension in ``d_grid``: each cell runs with α = log s / log d, so that s = d^α (q = 0: exactly s non-zero
+        rows). At fixed d every polylog(d) factor is a constant, so the slope of n* in s carries no hidden logs.
+    s_grid : sequence of int
+        The support sizes of an s-scan, at least three, each in [r, d].
+    alpha_grid : sequence of float
+        Instead of ``s_grid`` (q = 0 only): α values, mapped to s = round(d^α); two α with the same s are refused.
 
     Examples
     --------
@@ -197,13 +191,20 @@ class CaseSpec:
     Traceback (most recent call last):
     ...
     ValueError: d_grid: must list at least one dimension
+    >>> scan = CaseSpec("He2(z)", ["pruned"], d_grid=[256], n_min=100, n_max=10_000, axis="s", s_grid=[2, 4, 8])
+    >>> scan.scan, [round(scan.alpha_at(s), 3) for s in scan.scan]
+    ((2, 4, 8), [0.125, 0.25, 0.375])
+    >>> CaseSpec("He2(z)", ["pruned"], d_grid=[256], n_min=1, n_max=9, axis="s", alpha_grid=[0.1, 0.11, 0.5])
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha_grid: α = 0.1 and α = 0.11 both give s = round(256^α) = 2 (q = 0)
     """
 
     link: Any
-    methods: tuple[str, ...]
-    d_grid: tuple[int, ...]
-    n_min: int | tuple[int, ...]
-    n_max: int | tuple[int, ...]
+    methods: Sequence[str]
+    d_grid: Sequence[int]
+    n_min: int | Sequence[int]
+    n_max: int | Sequence[int]
     trials: int = 16
     r: int = 1
     q: float = 0.0
@@ -212,6 +213,9 @@ class CaseSpec:
     threshold: float | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     label: str | None = None
+    axis: str = "d"
+    s_grid: Sequence[int] = ()
+    alpha_grid: Sequence[float] = ()
 
     def __post_init__(self) -> None:
         from theorylab.symbolic import as_link
@@ -251,17 +255,19 @@ class CaseSpec:
                 raise ValueError(f"d_grid: the dimension {d} is listed twice")
         order = sorted(range(len(grid)), key=grid.__getitem__)
         set_(self, "d_grid", tuple(grid[i] for i in order))
-        n_min = self._per_d(self.n_min, "n_min", len(grid), order)
-        n_max = self._per_d(self.n_max, "n_max", len(grid), order)
+        set_(self, "q", check_q(self.q))
+        scan = self._scan_grid(r)
+        scan_order = sorted(range(len(scan)), key=scan.__getitem__) if self.axis == "s" else order
+        n_min = self._per_d(self.n_min, "n_min", len(scan), scan_order, self.axis)
+        n_max = self._per_d(self.n_max, "n_max", len(scan), scan_order, self.axis)
         set_(self, "n_min", n_min)
         set_(self, "n_max", n_max)
-        for d in self.d_grid:
-            lo, hi = self.n_range(d)
+        for x in self.scan:
+            lo, hi = self.n_range(x)
             if lo > hi:
-                where = "" if isinstance(n_min, int) and isinstance(n_max, int) else f" at d = {d}"
+                where = "" if isinstance(n_min, int) and isinstance(n_max, int) else f" at {self.axis} = {x}"
                 raise ValueError(f"n_min: the n range is upside down{where}: n_min = {lo} > n_max = {hi}")
         set_(self, "trials", check_int(self.trials, "trials", minimum=1))
-        set_(self, "q", check_q(self.q))
         set_(self, "alpha", check_alpha(self.alpha))
         if self.criterion is not None and not isinstance(self.criterion, str):
             raise TypeError(f"criterion: must be a string, got {type(self.criterion).__name__}")
@@ -311,25 +317,83 @@ class CaseSpec:
         if dtype not in ("float32", "float64"):
             raise ValueError(f"options.dtype: must be 'float32' or 'float64', got {dtype!r}")
         pruned = any("pruned" in m for m in self.methods)
-        for d in self.d_grid:
-            lo, hi = self.n_range(d)
+        for point in self.scan:
+            d = point if self.axis == "d" else self.d_grid[0]
+            lo, hi = self.n_range(point)
             try:
                 k = check_checkpoint_count(hi, lo, ratio)
                 check_simulation_size(d, hi, self.trials, width, k, dtype, pruned=pruned)
             except ValueError as exc:
                 raise ValueError(f"d_grid: at d = {d}: {exc}") from None
 
+    def _scan_grid(self, r: int) -> list[int]:
+        """Validate ``axis``, ``s_grid`` and ``alpha_grid``; store ``s_grid`` sorted; return it as written."""
+        if self.axis not in AXES:
+            raise ValueError(f"axis: must be 'd' or 's', got {self.axis!r}")
+        if self.axis == "d":
+            if len(self.s_grid) or len(self.alpha_grid):
+                raise ValueError("s_grid: only an s-scan (axis = 's') takes s_grid or alpha_grid")
+            set_ = object.__setattr__
+            set_(self, "s_grid", ())
+            set_(self, "alpha_grid", ())
+            return list(self.d_grid)
+        if len(self.d_grid) != 1:
+            raise ValueError(f"d_grid: an s-scan runs at one fixed d, got {list(self.d_grid)}")
+        d = self.d_grid[0]
+        values = self._s_from_alpha(d) if len(self.alpha_grid) else self.s_grid
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise TypeError("s_grid: must be a list of integer support sizes")
+        scan = [check_int(s, "s_grid", minimum=1) for s in values]
+        if len(set(scan)) != len(scan):
+            raise ValueError(f"s_grid: a support size is listed twice in {scan}")
+        if len(scan) < MIN_SCAN_POINTS:
+            raise ValueError(f"s_grid: an s-scan needs at least {MIN_SCAN_POINTS} support sizes, got {len(scan)}")
+        for s in scan:
+            if not r <= s <= d:
+                raise ValueError(f"s_grid: every s must lie in [r, d] = [{r}, {d}], got {s}")
+        object.__setattr__(self, "s_grid", tuple(sorted(scan)))
+        object.__setattr__(self, "alpha_grid", ())
+        return scan
+
+    def _s_from_alpha(self, d: int) -> list[int]:
+        if len(self.s_grid):
+            raise ValueError("alpha_grid: give s_grid or alpha_grid, not both")
+        if self.q != 0:
+            raise ValueError(f"alpha_grid: maps α to an integer support only for q = 0 (got q = {self.q:g}); use s_grid")
+        alphas = [check_alpha(a) for a in self.alpha_grid]
+        seen: dict[int, float] = {}
+        for a in alphas:
+            s = int(round(d**a))
+            if s in seen:
+                raise ValueError(f"alpha_grid: α = {seen[s]:g} and α = {a:g} both give s = round({d}^α) = {s} (q = 0)")
+            seen[s] = a
+        return list(seen)
+
+    @property
+    def scan(self) -> tuple[int, ...]:
+        """The scanned values: ``d_grid`` (axis "d") or ``s_grid`` (axis "s")."""
+        return tuple(self.d_grid if self.axis == "d" else self.s_grid)
+
+    def alpha_at(self, s: int) -> float:
+        """The α of the cell with support size ``s`` in an s-scan: log s / log d (so d^α = s)."""
+        if self.axis != "s":
+            return self.alpha
+        if s not in self.s_grid:
+            raise ValueError(f"s: {s} is not in s_grid {list(self.s_grid)}")
+        return math.log(s) / math.log(self.d_grid[0])
+
     @staticmethod
-    def _per_d(value: Any, name: str, size: int, order: list[int]) -> int | tuple[int, ...]:
+    def _per_d(value: Any, name: str, size: int, order: list[int], axis: str = "d") -> int | tuple[int, ...]:
         if isinstance(value, (list, tuple)):
             if len(value) != size:
-                raise ValueError(f"{name}: a list needs one entry per dimension of d_grid ({size}), got {len(value)}")
+                grid = "dimension of d_grid" if axis == "d" else "support size of s_grid"
+                raise ValueError(f"{name}: a list needs one entry per {grid} ({size}), got {len(value)}")
             values = [check_int(v, name, minimum=1) for v in value]
             return tuple(values[i] for i in order)
         return check_int(value, name, minimum=1)
 
     def n_range(self, d: int) -> tuple[int, int]:
-        """``(n_min, n_max)`` at dimension ``d`` (per-d lists follow ``d_grid``).
+        """``(n_min, n_max)`` at the scan point ``d`` (a dimension; a support size for an s-scan).
 
         Examples
         --------
@@ -337,9 +401,9 @@ class CaseSpec:
         >>> case.n_range(64), case.n_range(256)
         ((100, 3000), (100, 40000))
         """
-        if d not in self.d_grid:
-            raise ValueError(f"d: {d} is not in d_grid {list(self.d_grid)}")
-        i = self.d_grid.index(d)
+        if d not in self.scan:
+            raise ValueError(f"{self.axis}: {d} is not in {self.axis}_grid {list(self.scan)}")
+        i = self.scan.index(d)
         lo = self.n_min if isinstance(self.n_min, int) else self.n_min[i]
         hi = self.n_max if isinstance(self.n_max, int) else self.n_max[i]
         return lo, hi
@@ -389,6 +453,9 @@ class CaseSpec:
             out["criterion"] = self.criterion
         if self.threshold is not None:
             out["threshold"] = self.threshold
+        if self.axis == "s":
+            out["axis"] = "s"
+            out["s_grid"] = list(self.s_grid)
         return out
 
 
@@ -414,26 +481,40 @@ class Cell:
     d: int
     case: CaseSpec
     sweep_seed: int
+    s: int | None = None
+
+    @property
+    def x(self) -> int:
+        """The cell's point on its case's scan: d, or s for an s-scan."""
+        return self.d if self.s is None else self.s
+
+    @property
+    def alpha(self) -> float:
+        """The sparsity exponent the cell runs with (log s / log d in an s-scan)."""
+        return self.case.alpha if self.s is None else self.case.alpha_at(self.s)
 
     @property
     def config(self) -> dict[str, Any]:
         """Every value that determines the cell's numbers (the link in canonical SymPy form)."""
         case = self.case
-        return {
+        config = {
             "link": str(case.link_object.expr),
             "r": case.r,
             "q": case.q,
-            "alpha": case.alpha,
+            "alpha": self.alpha,
             "method": self.method,
             "d": self.d,
-            "n_min": case.n_range(self.d)[0],
-            "n_max": case.n_range(self.d)[1],
+            "n_min": case.n_range(self.x)[0],
+            "n_max": case.n_range(self.x)[1],
             "trials": case.trials,
             "criterion": case.criterion,
             "threshold": case.threshold,
             "options": dict(case.options),
             "sweep_seed": self.sweep_seed,
         }
+        if self.s is not None:  # d-scan cells keep the configuration (and so the seed) they always had
+            config["s"] = self.s
+        return config
 
     @property
     def seed(self) -> int:
@@ -453,14 +534,14 @@ class Cell:
         """Keyword arguments of ``simulate`` for this cell."""
         case = self.case
         link = case.link if isinstance(case.link, str) else case.link_object
-        n_min, n_max = case.n_range(self.d)
+        n_min, n_max = case.n_range(self.x)
         kwargs: dict[str, Any] = {
             "link": link,
             "d": self.d,
             "n": n_max,
             "n_min": n_min,
             "method": self.method,
-            "alpha": case.alpha,
+            "alpha": self.alpha,
             "q": case.q,
             "r": case.r,
             "trials": case.trials,
@@ -473,7 +554,8 @@ class Cell:
         return kwargs
 
     def __str__(self) -> str:
-        return f"{self.label} / {self.method} / d={self.d}"
+        where = f"d={self.d}" if self.s is None else f"d={self.d}, s={self.s}"
+        return f"{self.label} / {self.method} / {where}"
 
 
 @dataclass(frozen=True)
@@ -492,7 +574,7 @@ class SweepSpec:
 
     name: str
     seed: int
-    cases: tuple[CaseSpec, ...]
+    cases: Sequence[CaseSpec]
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -513,7 +595,7 @@ class SweepSpec:
                 raise TypeError(f"cases[{i}]: must be a CaseSpec, got {type(case).__name__}")
         object.__setattr__(self, "cases", cases)
         seen: dict[str, str] = {}
-        labels: dict[str, int] = {}
+        labels: dict[str | None, int] = {}
         for i, case in enumerate(cases):
             assert case.label is not None  # set in CaseSpec.__post_init__
             if case.label in labels:
@@ -522,10 +604,18 @@ class SweepSpec:
             for cell in self._case_cells(i, case):
                 key = canonical_json(cell.config)
                 if key in seen:
-                    raise ValueError(f"cases[{i}]: the cell {cell.method} / d={cell.d} repeats a cell of {seen[key]}")
+                    where = f"d={cell.d}" if cell.s is None else f"d={cell.d}, s={cell.s}"
+                    raise ValueError(f"cases[{i}]: the cell {cell.method} / {where} repeats a cell of {seen[key]}")
                 seen[key] = f"cases[{i}]"
 
     def _case_cells(self, index: int, case: CaseSpec) -> list[Cell]:
+        if case.axis == "s":
+            return [
+                Cell(case_index=index, label=str(case.label), method=m, d=case.d_grid[0], case=case,
+                     sweep_seed=self.seed, s=s)
+                for m in case.methods
+                for s in case.s_grid
+            ]
         return [
             Cell(case_index=index, label=str(case.label), method=m, d=d, case=case, sweep_seed=self.seed)
             for m in case.methods
@@ -549,7 +639,7 @@ class SweepSpec:
         }
 
 
-_INTEGER_KEYS = ("d_grid", "n_min", "n_max", "trials", "r")
+_INTEGER_KEYS = ("d_grid", "s_grid", "n_min", "n_max", "trials", "r")
 
 
 def _check_integer_fields(table: Mapping[str, Any], where: str) -> None:

@@ -103,13 +103,6 @@ class CellResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_simulation(cls, result: Any, cell: Mapping[str, Any]) -> CellResult:
-        """Wrap a :class:`~theorylab.numeric.SimulationResult` (or anything with n/success/metrics/config)."""
-        return cls.from_arrays(
-            n=result.n, success=result.success, metrics=result.metrics, config=result.config, cell=cell
-        )
-
-    @classmethod
     def from_arrays(
         cls,
         *,

@@ -20,17 +20,27 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 import sympy
 
+from theorylab._quadrature import gauss_hermite, gauss_hermite_product, orthonormal_hermite
 from theorylab._validation import check_int, check_real
-from theorylab.symbolic.hermite import hermite_coefficients, hermite_tensors
+from theorylab.symbolic.hermite import (
+    hermite_coefficients,
+    hermite_tensors,
+    is_constant,
+    is_negligible,
+    link_moments,
+)
 from theorylab.symbolic.links import Link, as_link
 
 __all__ = [
     "information_exponent",
+    "leading_coefficient",
+    "LeadingCoefficient",
     "generative_exponent",
     "check_nondegenerate",
     "Nondegeneracy",
@@ -42,22 +52,101 @@ DEFAULT_EXPONENT_TOL = 1e-8
 _DEFAULT_MAX_DEGREE = 30
 
 
-def _is_zero(value: sympy.Expr, tol: float, scale: float) -> bool:
-    """Exact zero test for exact numbers; the stated relative tolerance for floats."""
-    if isinstance(value, sympy.Float):
-        return abs(float(value)) <= tol * scale
-    if value == 0:
-        return True
-    z = value.is_zero
-    if z is not None:
-        return bool(z)
-    return abs(sympy.N(value, 60)) < sympy.Float("1e-50")  # pragma: no cover - undecided by SymPy
-
-
 def _polynomial_degree(link: Link) -> int | None:
     if link.expr is None or not link.expr.is_polynomial(*link.variables):
         return None
     return int(sympy.Poly(sympy.expand(link.expr), *link.variables).total_degree())
+
+
+@dataclass(frozen=True)
+class LeadingCoefficient:
+    """The information exponent k* and its witness: γ_{k*} = E[σ(z) He_{k*}(z)] (r = 1) or the tensor T_{k*}.
+
+    Attributes
+    ----------
+    k_star : int
+    coefficient : sympy.Expr or sympy.NDimArray
+        Exact for exact links, a SymPy ``Float`` on the numeric path; the symmetric r×...×r tensor T_{k*} for
+        r >= 2.
+    """
+
+    k_star: int
+    coefficient: Any
+
+
+def _check_exponent_args(link: Any, tol: Any, max_degree: Any) -> tuple[Link, float, int | None, int | None]:
+    """Validate; returns (link, tol, max_degree, polynomial degree or None). Raises for a constant link."""
+    link = as_link(link)
+    tol = check_real(tol, "tol", low=0.0)
+    if max_degree is not None:
+        max_degree = check_int(max_degree, "max_degree", minimum=1)
+    poly_deg = _polynomial_degree(link)
+    if link.arity > 1 and poly_deg is None:
+        raise ValueError(f"link {link.text!r}: the multi-index information exponent needs a polynomial link")
+    if poly_deg == 0 or is_constant(link, tol=tol):
+        raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
+    return link, tol, max_degree, poly_deg
+
+
+def _leading_tensor(link: Link, tol: float, max_degree: int | None, poly_deg: int) -> LeadingCoefficient:
+    top = poly_deg if max_degree is None else min(max_degree, poly_deg)
+    tensors = hermite_tensors(link, top)
+    _, _, second = link_moments(link)
+    scale = math.sqrt(max(float(second), 0.0))
+    for k in range(1, top + 1):
+        if any(not is_negligible(v, scale, tol) for v in sympy.flatten(tensors[k].tolist())):
+            return LeadingCoefficient(k, tensors[k])
+    raise ValueError(f"max_degree: no non-zero Hermite tensor of degree 1..{top}")
+
+
+def _leading_single(link: Link, tol: float, max_degree: int | None, poly_deg: int | None) -> LeadingCoefficient:
+    top = max_degree if max_degree is not None else (poly_deg or _DEFAULT_MAX_DEGREE)
+    if poly_deg is not None:
+        top = min(top, poly_deg)
+    c = hermite_coefficients(link, top, normalized=True)
+    scale = math.sqrt(sum(float(v) ** 2 for v in c))
+    for k in range(1, top + 1):
+        if not is_negligible(c[k], scale, tol):
+            gamma = c[k] * sympy.sqrt(sympy.factorial(k))
+            if isinstance(c[k], sympy.Float):
+                gamma = sympy.Float(sympy.N(gamma, 17))
+            else:
+                gamma = sympy.factor_terms(sympy.expand(gamma))
+            return LeadingCoefficient(k, gamma)
+    raise ValueError(f"max_degree: γ_1 .. γ_{top} all vanish for link {link.text!r}; raise max_degree")
+
+
+def leading_coefficient(
+    link: Any, *, tol: float = DEFAULT_EXPONENT_TOL, max_degree: int | None = None
+) -> LeadingCoefficient:
+    """The information exponent k* with its witnessing coefficient γ_{k*} (the tensor T_{k*} when r >= 2).
+
+    Parameters as in :func:`information_exponent`.
+
+    Examples
+    --------
+    >>> leading_coefficient("relu(z)")
+    LeadingCoefficient(k_star=1, coefficient=1/2)
+    >>> leading_coefficient("z1*z2").coefficient.tolist()
+    [[0, 1], [1, 0]]
+    """
+    link, tol, max_degree, poly_deg = _check_exponent_args(link, tol, max_degree)
+    if link.arity > 1:
+        assert poly_deg is not None
+        return _leading_tensor(link, tol, max_degree, poly_deg)
+    return _leading_single(link, tol, max_degree, poly_deg)
+
+
+@overload
+def information_exponent(
+    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[False] = ...
+) -> int: ...
+
+
+@overload
+def information_exponent(
+    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[True]
+) -> tuple[int, Any]: ...
 
 
 def information_exponent(
@@ -74,15 +163,19 @@ def information_exponent(
     link : str, sympy.Expr, callable or Link
     tol : float, default 1e-8
         Numeric path only: an orthonormal coefficient c_k = γ_k/√k! is taken as zero when
-        |c_k| <= tol · ‖(c_0, ..., c_max_degree)‖₂. Exact coefficients are tested exactly.
+        |c_k| <= tol · ‖(c_0, ..., c_max_degree)‖₂ (:func:`~theorylab.symbolic.hermite.is_negligible`), and the
+        link as constant when (Var σ)^{1/2} <= tol (E σ²)^{1/2}
+        (:func:`~theorylab.symbolic.hermite.is_constant`). Exact coefficients are tested exactly.
     max_degree : int, optional
         The highest degree searched. Default: the degree of a polynomial link, 30 otherwise.
     return_coefficient : bool, default False
-        Also return the witnessing coefficient γ_{k*} (the tensor T_{k*} when r >= 2).
+        Kept for backward compatibility: also return the witnessing coefficient, as the tuple
+        ``(k*, coefficient)``. New code: :func:`leading_coefficient`, which returns a typed
+        :class:`LeadingCoefficient`.
 
     Returns
     -------
-    int, or (int, coefficient)
+    int, or (int, coefficient) with ``return_coefficient=True``
 
     Raises
     ------
@@ -102,55 +195,10 @@ def information_exponent(
     ...
     ValueError: link '7' is constant: it has no information exponent
     """
-    link = as_link(link)
-    tol = check_real(tol, "tol", low=0.0)
-    if max_degree is not None:
-        max_degree = check_int(max_degree, "max_degree", minimum=1)
     if not isinstance(return_coefficient, (bool, np.bool_)):
         raise TypeError("return_coefficient must be a bool")
-    poly_deg = _polynomial_degree(link)
-    if poly_deg == 0:
-        raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
-    if link.arity > 1:
-        if poly_deg is None:
-            raise ValueError(f"link {link.text!r}: the multi-index information exponent needs a polynomial link")
-        top = poly_deg if max_degree is None else min(max_degree, poly_deg)
-        tensors = hermite_tensors(link, top)
-        for k in range(1, top + 1):
-            if any(not _is_zero(v, tol, 1.0) for v in sympy.flatten(tensors[k].tolist())):
-                return (k, tensors[k]) if return_coefficient else k
-        if top == poly_deg:
-            raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
-        raise ValueError(f"max_degree: no non-zero Hermite tensor of degree 1..{top}")
-    top = max_degree if max_degree is not None else (poly_deg or _DEFAULT_MAX_DEGREE)
-    if poly_deg is not None:
-        top = min(top, poly_deg)
-    c = hermite_coefficients(link, top, normalized=True)
-    scale = math.sqrt(sum(float(v) ** 2 for v in c)) if isinstance(c[0], sympy.Float) else 1.0
-    for k in range(1, top + 1):
-        if not _is_zero(c[k], tol, scale):
-            if return_coefficient:
-                gamma = c[k] * sympy.sqrt(sympy.factorial(k))
-                if isinstance(c[k], sympy.Float):
-                    gamma = sympy.Float(sympy.N(gamma, 17))
-                else:
-                    gamma = sympy.factor_terms(sympy.expand(gamma))
-                return k, gamma
-            return k
-    if (poly_deg is not None and top == poly_deg) or (poly_deg is None and _is_constant(link, c, tol, scale)):
-        raise ValueError(f"link {link.text!r} is constant: it has no information exponent")
-    raise ValueError(f"max_degree: γ_1 .. γ_{top} all vanish for link {link.text!r}; raise max_degree")
-
-
-def _is_constant(link: Link, c: list, tol: float, scale: float) -> bool:
-    """Whether Var σ = 0 (exactly for exact links, within tol for numeric ones)."""
-    if not isinstance(c[0], sympy.Float):
-        second = hermite_coefficients(as_link(link.expr**2), 0)[0]
-        return _is_zero(sympy.expand(second - c[0] ** 2), tol, 1.0)
-    f = link.func if link.func is not None else link.numpy
-    sq = Link(None, link.variables, link.text, lambda z: np.asarray(f(z), dtype=float) ** 2)
-    second = float(hermite_coefficients(sq, 0)[0])
-    return second - float(c[0]) ** 2 <= (tol * max(scale, 1.0)) ** 2
+    lead = leading_coefficient(link, tol=tol, max_degree=max_degree)
+    return (lead.k_star, lead.coefficient) if return_coefficient else lead.k_star
 
 
 class Nondegeneracy(NamedTuple):
@@ -189,16 +237,7 @@ def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
     else:
         if r > 3:
             raise ValueError(f"link {link.text!r}: numeric check_nondegenerate supports r <= 3, got r = {r}")
-        from scipy.special import roots_hermitenorm
-
-        n = {2: 200, 3: 60}[r]
-        x, w = roots_hermitenorm(n)
-        w = w / math.sqrt(2 * math.pi)
-        grids = np.meshgrid(*([x] * r), indexing="ij")
-        pts = np.stack([g_.ravel() for g_ in grids], axis=-1)
-        wts = np.ones(len(pts))
-        for g_ in np.meshgrid(*([w] * r), indexing="ij"):
-            wts = wts * g_.ravel()
+        pts, wts = gauss_hermite_product({2: 200, 3: 60}[r], r)
         vals = np.asarray(link.numpy(pts), dtype=float)
         M = sympy.Matrix(np.einsum("n,ni,nj->ij", vals * wts, pts, pts).tolist())
         second = float(np.sum(vals**2 * wts))
@@ -213,17 +252,6 @@ def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
 
 # ---------------------------------------------------------------------------------------------
 # Generative exponent.
-
-
-def _orthonormal_hermite(x: np.ndarray, degree: int) -> np.ndarray:
-    """h_k(x) = He_k(x)/√k!, k = 0..degree, by the normalised recurrence; shape (degree+1, *x.shape)."""
-    out = np.empty((degree + 1,) + x.shape)
-    out[0] = 1.0
-    if degree >= 1:
-        out[1] = x
-    for k in range(1, degree):
-        out[k + 1] = (x * out[k] - math.sqrt(k) * out[k - 1]) / math.sqrt(k + 1)
-    return out
 
 
 def _conditional_level_sets(link: Link, degree: int) -> np.ndarray:
@@ -244,18 +272,14 @@ def _conditional_level_sets(link: Link, degree: int) -> np.ndarray:
         if np.min(slope) < 1e-6:  # y is (near) a critical value: the level-set formula degenerates
             continue
         w = np.exp(-(real**2) / 2) / slope
-        h = _orthonormal_hermite(real, degree)[1:]
+        h = orthonormal_hermite(real, degree)[1:]
         worst = np.maximum(worst, np.abs(h @ w) / np.sum(w))
     return worst
 
 
 def _conditional_noisy(link: Link, degree: int, noise_std: float) -> np.ndarray:
     """max over a grid of y of |E[h_k(z) | y]| for y = σ(z) + N(0, noise_std²), by Gauss quadrature in z."""
-    from scipy.special import roots_hermitenorm
-
-    x, w = roots_hermitenorm(2000)
-    keep = w > 1e-300
-    x, w = x[keep], w[keep]
+    x, w = gauss_hermite(2000)
     f = np.asarray(link.numpy(x), dtype=float)
     core = np.abs(x) <= 4
     lo, hi = float(np.min(f[core])), float(np.max(f[core]))
@@ -265,7 +289,7 @@ def _conditional_noisy(link: Link, degree: int, noise_std: float) -> np.ndarray:
             "numeric test cannot resolve E[He_k(z) | y] there (Gaussian noise does not change the exponent: use 0)"
         )
     ys = np.linspace(lo - 2 * noise_std, hi + 2 * noise_std, 61) + 0.0137 * noise_std
-    h = _orthonormal_hermite(x, degree)[1:]  # (degree, n)
+    h = orthonormal_hermite(x, degree)[1:]  # (degree, n)
     kernel = np.exp(-0.5 * ((ys[:, None] - f[None, :]) / noise_std) ** 2) * w[None, :]  # (ny, n); scale-safe
     den = kernel.sum(axis=1)
     ok = den > 1e-280
@@ -275,13 +299,9 @@ def _conditional_noisy(link: Link, degree: int, noise_std: float) -> np.ndarray:
 
 def _conditional_fourier(link: Link, degree: int) -> np.ndarray:
     """max over frequencies ω of |E[h_k(z) e^{iωσ(z)}]|: zero for all ω iff E[h_k(z) | y] ≡ 0."""
-    from scipy.special import roots_hermitenorm
-
-    x, w = roots_hermitenorm(4000)
-    keep = w > 1e-300
-    x, w = x[keep], w[keep] / math.sqrt(2 * math.pi)
+    x, w = gauss_hermite(4000)
     f = np.asarray(link.numpy(x), dtype=float)
-    h = _orthonormal_hermite(x, degree)[1:] * w[None, :]
+    h = orthonormal_hermite(x, degree)[1:] * w[None, :]
     worst = np.zeros(degree)
     for omega in (0.31, 0.77, 1.29, 2.13, 3.7):
         worst = np.maximum(worst, np.abs(h @ np.cos(omega * f)))
@@ -307,7 +327,9 @@ def generative_exponent(
     * other noiseless links (tanh, relu, callables): the equivalent test E[h_k(z) e^{iωσ(z)}] = 0 for
       five generic frequencies ω (E[h_k | y] ≡ 0 iff this vanishes for every ω).
 
-    k counts as non-zero when the largest absolute value found exceeds ``tol`` (default 1e-8).
+    k counts as non-zero when the largest absolute value found exceeds ``tol`` (default 1e-8; E[h_k(z) | y] does
+    not scale with σ, so this tolerance is absolute). A link that
+    :func:`~theorylab.symbolic.hermite.is_constant` calls constant raises ValueError.
     Gaussian label noise does not change the exponent (its characteristic function has no zeros).
 
     Parameters
@@ -333,7 +355,7 @@ def generative_exponent(
     max_degree = check_int(max_degree, "max_degree", minimum=1)
     tol = check_real(tol, "tol", low=0.0)
     poly_deg = _polynomial_degree(link)
-    if poly_deg == 0:
+    if poly_deg == 0 or is_constant(link):
         raise ValueError(f"link {link.text!r} is constant: it has no generative exponent")
     if noise_std > 0:
         worst = _conditional_noisy(link, max_degree, noise_std)
@@ -344,6 +366,4 @@ def generative_exponent(
     for k in range(1, max_degree + 1):
         if worst[k - 1] > tol:
             return k
-    if poly_deg is None:
-        information_exponent(link, max_degree=max_degree)  # raises for a constant link
     raise ValueError(f"max_degree: E[He_k(z) | y] vanishes for k = 1..{max_degree} for link {link.text!r}")

@@ -33,335 +33,52 @@ Examples
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import sympy
 
 from theorylab._limits import limits
+from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic.links import Link, Z, as_link
+from theorylab.symbolic.piecewise import (
+    NotPiecewisePolynomial,
+    Phi,
+    Pieces,
+    exact_coefficients,
+    phi,
+    pieces,
+    tidy,
+)
 
 __all__ = [
     "hermite_coefficients",
     "hermite_expansion",
     "relu_hermite_coefficient",
     "normalize_link",
+    "is_constant",
+    "is_negligible",
+    "link_moments",
     "hermite_tensors",
     "gaussian_expectation",
     "DEFAULT_ATOL",
     "DEFAULT_RTOL",
+    "DEFAULT_CONSTANT_TOL",
 ]
 
 #: Absolute tolerance of the numeric path on the orthonormal coefficients c_k.
 DEFAULT_ATOL = 1e-12
 #: Relative tolerance of the numeric path, relative to ‖c‖₂ = (E σ²)^{1/2} (partial sum).
 DEFAULT_RTOL = 1e-10
+#: The zero/constant policy (:func:`is_negligible`, :func:`is_constant`): a computed number is zero when at most
+#: this fraction of the link's RMS (E σ²)^{1/2}; a link is constant when (Var σ)^{1/2} is.
+DEFAULT_CONSTANT_TOL = 1e-8
 _MAX_NODES = 1 << 14
-_SQRT_2PI = sympy.sqrt(2 * sympy.pi)
-
-
-class _NotPiecewisePolynomial(Exception):
-    """The expression is outside the exact (piecewise-polynomial) class."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Piecewise-polynomial decomposition of an expression in z.
-
-
-def _key(value: sympy.Expr) -> sympy.Float:
-    try:
-        key = sympy.Float(sympy.N(value, 60), 60)
-    except (TypeError, ValueError):
-        raise _NotPiecewisePolynomial from None
-    if not key.is_finite or not key.is_real:
-        raise _NotPiecewisePolynomial
-    return key
-
-
-class _Pieces:
-    """σ = polys[i] on the i-th interval between the sorted breakpoints ``points``."""
-
-    def __init__(self, points: list[sympy.Expr], polys: list[sympy.Poly]):
-        self.points = points
-        self.keys = [_key(p) for p in points]
-        self.polys = polys
-
-    @classmethod
-    def constant(cls, expr: sympy.Expr) -> _Pieces:
-        return cls([], [sympy.Poly(expr, Z)])
-
-    def poly_at(self, key: sympy.Float) -> sympy.Poly:
-        return self.polys[bisect.bisect_left(self.keys, key)]
-
-
-def _merge_points(lists: Sequence[Sequence[sympy.Expr]]) -> list[sympy.Expr]:
-    merged: list[tuple[sympy.Float, sympy.Expr]] = []
-    for pts in lists:
-        for p in pts:
-            k = _key(p)
-            if all(abs(k - mk) > 1e-45 for mk, _ in merged):
-                merged.append((k, p))
-    merged.sort(key=lambda t: t[0])
-    return [p for _, p in merged]
-
-
-def _test_points(keys: list[sympy.Float]) -> list[sympy.Rational]:
-    """An exact rational point strictly inside each interval cut by the breakpoint keys."""
-    if not keys:
-        return [sympy.Integer(0)]
-    out = [sympy.floor(keys[0]) - 1]
-    for lo, hi in zip(keys[:-1], keys[1:], strict=True):
-        mid = sympy.Rational(str((lo + hi) / 2))
-        if not (lo < mid < hi):  # pragma: no cover - breakpoints closer than 60 digits
-            raise _NotPiecewisePolynomial
-        out.append(mid)
-    out.append(sympy.ceiling(keys[-1]) + 1)
-    return [sympy.Integer(t) if not isinstance(t, sympy.Rational) else t for t in out]
-
-
-def _refine(parts: Sequence[_Pieces], extra: Sequence[sympy.Expr] = ()) -> tuple[list, list[list]]:
-    points = _merge_points([p.points for p in parts] + [list(extra)])
-    keys = [_key(p) for p in points]
-    tests = _test_points(keys)
-    table = [[part.poly_at(_key(t)) for part in parts] for t in tests]
-    return points, table
-
-
-#: Work bound of the exact path: kinks are roots of polynomials of degree <= 8, at most 2 of them irrational
-#: per polynomial (He_k at nested radicals costs minutes; such links take the numeric path instead).
-_MAX_KINK_DEGREE = 8
-_MAX_IRRATIONAL_KINKS = 2
-
-
-def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
-    if poly.is_zero or poly.degree() <= 0:
-        return []
-    if poly.degree() > _MAX_KINK_DEGREE:
-        raise _NotPiecewisePolynomial
-    try:
-        roots = poly.real_roots()
-    except Exception:  # noqa: BLE001 - domains real_roots cannot handle (e.g. pi in the coefficients)
-        found = sympy.roots(poly)
-        if sum(found.values()) != poly.degree():
-            raise _NotPiecewisePolynomial from None
-        roots = []
-        for r in found:
-            if r.is_real is None:
-                raise _NotPiecewisePolynomial from None
-            if r.is_real:
-                roots.append(r)
-    if sum(1 for r in set(roots) if not r.is_Rational) > _MAX_IRRATIONAL_KINKS:
-        raise _NotPiecewisePolynomial
-    return _merge_points([roots])
-
-
-def _split(parts: Sequence[_Pieces], zero_sets: Callable[[list], list]) -> tuple[list, list, list]:
-    """Refine ``parts`` and cut further at the roots that ``zero_sets(polys)`` lists on each interval."""
-    points, table = _refine(parts)
-    keys = [_key(p) for p in points]
-    extra = []
-    for i, polys in enumerate(table):
-        lo = keys[i - 1] if i > 0 else None
-        hi = keys[i] if i < len(keys) else None
-        for g in zero_sets(polys):
-            for root in _real_roots(g):
-                k = _key(root)
-                if (lo is None or k > lo + 1e-45) and (hi is None or k < hi - 1e-45):
-                    extra.append(root)
-    points = _merge_points([points, extra])
-    keys = [_key(p) for p in points]
-    tests = _test_points(keys)
-    table = [[part.poly_at(_key(t)) for part in parts] for t in tests]
-    return points, tests, table
-
-
-def _pieces(expr: sympy.Expr) -> _Pieces:
-    if not expr.has(Z):
-        if not expr.is_number or expr.is_real is False:
-            raise _NotPiecewisePolynomial
-        return _Pieces.constant(expr)
-    if expr == Z:
-        return _Pieces([], [sympy.Poly(Z, Z)])
-    if expr.is_Add or expr.is_Mul:
-        parts = [_pieces(a) for a in expr.args]
-        points, table = _refine(parts)
-        polys = []
-        for row in table:
-            acc = row[0]
-            for p in row[1:]:
-                acc = acc + p if expr.is_Add else acc * p
-            polys.append(acc)
-        return _Pieces(points, polys)
-    if expr.is_Pow:
-        e = expr.exp
-        if not (e.is_Integer and int(e) >= 0):
-            raise _NotPiecewisePolynomial
-        base = _pieces(expr.base)
-        return _Pieces(base.points, [p ** int(e) for p in base.polys])
-    if isinstance(expr, (sympy.Max, sympy.Min)):
-        acc = _pieces(expr.args[0])
-        for other in expr.args[1:]:
-            acc = _max_min(acc, _pieces(other), isinstance(expr, sympy.Max))
-        return acc
-    if isinstance(expr, sympy.Abs):
-        inner = _pieces(expr.args[0])
-        neg = _Pieces(inner.points, [-p for p in inner.polys])
-        return _max_min(inner, neg, True)
-    if isinstance(expr, (sympy.sign, sympy.Heaviside)):
-        inner = _pieces(expr.args[0])
-        points, tests, table = _split([inner], lambda polys: [polys[0]])
-        at_zero = sympy.Integer(0) if isinstance(expr, sympy.sign) else sympy.Heaviside(0)
-        if isinstance(expr, sympy.Heaviside) and len(expr.args) > 1:
-            at_zero = expr.args[1]
-        polys = []
-        for t, (p,) in zip(tests, table, strict=True):
-            if p.is_zero:
-                value = at_zero
-            else:
-                s = sympy.sign(p.eval(t))
-                value = s if isinstance(expr, sympy.sign) else (s + 1) / 2
-            polys.append(sympy.Poly(value, Z))
-        return _Pieces(points, polys)
-    if isinstance(expr, sympy.Piecewise):
-        return _piecewise(expr)
-    raise _NotPiecewisePolynomial
-
-
-def _max_min(a: _Pieces, b: _Pieces, is_max: bool) -> _Pieces:
-    points, tests, table = _split([a, b], lambda polys: [polys[0] - polys[1]])
-    polys = []
-    for t, (pa, pb) in zip(tests, table, strict=True):
-        a_bigger = (pa - pb).eval(t) >= 0
-        polys.append(pa if a_bigger == is_max else pb)
-    return _Pieces(points, polys)
-
-
-def _relationals(cond: Any) -> list[sympy.core.relational.Relational]:
-    if cond in (sympy.true, sympy.false, True, False):
-        return []
-    if isinstance(cond, sympy.core.relational.Relational):
-        if isinstance(cond, (sympy.Eq, sympy.Ne)):
-            raise _NotPiecewisePolynomial
-        return [cond]
-    if isinstance(cond, (sympy.And, sympy.Or, sympy.Not)):
-        return [r for a in cond.args for r in _relationals(a)]
-    raise _NotPiecewisePolynomial
-
-
-def _piecewise(expr: sympy.Piecewise) -> _Pieces:
-    values = [_pieces(v) for v, _ in expr.args]
-    rels = [r for _, c in expr.args for r in _relationals(c)]
-    sides = [_pieces(r.lhs - r.rhs) for r in rels]
-    n_val = len(values)
-    points, tests, table = _split(values + sides, lambda polys: list(polys[n_val:]))
-    polys = []
-    for t, row in zip(tests, table, strict=True):
-        for i, (_, cond) in enumerate(expr.args):
-            truth = cond.subs(Z, t) if hasattr(cond, "subs") else cond
-            if truth not in (sympy.true, sympy.false, True, False):
-                raise _NotPiecewisePolynomial
-            if bool(truth):
-                polys.append(row[i])
-                break
-        else:
-            raise ValueError("link: the Piecewise expression is undefined on part of the real line")
-    return _Pieces(points, polys)
-
-
-# ---------------------------------------------------------------------------------------------
-# Exact Gaussian integrals.
-
-
-def _phi(a: sympy.Expr) -> sympy.Expr:
-    return sympy.exp(-(a**2) / 2) / _SQRT_2PI
-
-
-def _Phi(a: sympy.Expr) -> sympy.Expr:
-    if a == 0:
-        return sympy.Rational(1, 2)
-    return (1 + sympy.erf(a / sympy.sqrt(2))) / 2
-
-
-def _tail_moments(m_max: int, a: sympy.Expr | None) -> list[sympy.Expr]:
-    """T_m(a) = ∫_a^∞ z^m φ(z) dz for m = 0..m_max (a = None means -∞: the full Gaussian moments)."""
-    out: list[sympy.Expr] = []
-    for m in range(m_max + 1):
-        if a is None:
-            out.append(sympy.factorial2(m - 1) if m % 2 == 0 else sympy.Integer(0))
-        elif m == 0:
-            out.append(1 - _Phi(a))
-        elif m == 1:
-            out.append(_phi(a))
-        else:
-            out.append(a ** (m - 1) * _phi(a) + (m - 1) * out[m - 2])
-    return out
-
-
-def _interval_expectation(poly: sympy.Poly, lo: sympy.Expr | None, hi: sympy.Expr | None) -> sympy.Expr:
-    """∫_lo^hi poly(z) φ(z) dz, with None for the infinite ends."""
-    if poly.is_zero:
-        return sympy.Integer(0)
-    deg = poly.degree()
-    t_lo = _tail_moments(deg, lo)
-    t_hi = _tail_moments(deg, hi) if hi is not None else [sympy.Integer(0)] * (deg + 1)
-    total = sympy.Integer(0)
-    for (m,), coeff in poly.terms():
-        total += coeff * (t_lo[m] - t_hi[m])
-    return total
-
-
-def _hermite_values(a: sympy.Expr, m_max: int) -> list[sympy.Expr]:
-    """He_0(a) .. He_m_max(a) by the recurrence He_{m+1} = a He_m - m He_{m-1}."""
-    vals = [sympy.Integer(1), a]
-    for m in range(1, m_max):
-        vals.append(sympy.expand(a * vals[m] - m * vals[m - 1]))
-    return vals[: m_max + 1]
-
-
-def _exact_coefficients(pieces: _Pieces, degree: int) -> list[sympy.Expr]:
-    points, polys = pieces.points, pieces.polys
-    gammas = [sympy.Integer(0)] * (degree + 1)
-    # interior integrals: Σ_pieces ∫ f_i^{(k)} φ, for k <= deg f_i
-    for i, f in enumerate(polys):
-        lo = points[i - 1] if i > 0 else None
-        hi = points[i] if i < len(points) else None
-        deriv = f
-        for k in range(degree + 1):
-            if deriv.is_zero:
-                break
-            gammas[k] += _interval_expectation(deriv, lo, hi)
-            deriv = deriv.diff(Z)
-    # boundary terms: Σ_t φ(t) Σ_j Δf^{(j)}(t) He_{k-1-j}(t)
-    for i, t in enumerate(points):
-        jump = polys[i + 1] - polys[i]
-        if jump.is_zero:
-            continue
-        derivs: list[sympy.Expr] = []
-        g = jump
-        while not g.is_zero and len(derivs) < degree:
-            derivs.append(g.eval(t))
-            g = g.diff(Z)
-        he = _hermite_values(t, degree)
-        weight = _phi(t)
-        for k in range(1, degree + 1):
-            s = sympy.Integer(0)
-            for j in range(min(len(derivs), k)):
-                s += derivs[j] * he[k - 1 - j]
-            gammas[k] += weight * s
-    return [_tidy(g) for g in gammas]
-
-
-def _tidy(value: sympy.Expr) -> sympy.Expr:
-    value = sympy.expand(value)
-    if value.is_Rational:
-        return value
-    return sympy.factor_terms(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,25 +89,15 @@ def _numeric_orthonormal(
     link: Link, degree: int, atol: float, rtol: float, max_nodes: int
 ) -> tuple[np.ndarray, int, float]:
     """Orthonormal coefficients c_0..c_degree by Gauss-Hermite_e quadrature, refined by doubling."""
-    from scipy.special import roots_hermitenorm
 
     def at(n: int) -> np.ndarray:
-        x, w = roots_hermitenorm(n)
-        keep = w > 0
-        x, w = x[keep], w[keep] / math.sqrt(2 * math.pi)
+        x, w = gauss_hermite(n)
         with np.errstate(over="ignore", invalid="ignore"):
             f = np.asarray(link.numpy(x), dtype=float)
         if not np.all(np.isfinite(f)):
             raise ValueError(f"link {link.text!r} is not finite at the quadrature nodes (|z| <= {np.max(np.abs(x)):.1f})")
-        sw = np.sqrt(w)
-        g = sw * f
-        u_prev, u = np.zeros_like(x), sw.copy()  # u_k = √w h_k(x): orthonormal Hermite functions
-        c = np.empty(degree + 1)
-        for k in range(degree + 1):
-            c[k] = float(g @ u)
-            u_next = (x * u - math.sqrt(k) * u_prev) / math.sqrt(k + 1)
-            u_prev, u = u, u_next
-        return c
+        u = orthonormal_hermite(x, degree, weight=w)  # √w h_k(x): orthonormal Hermite functions
+        return np.asarray(u @ (np.sqrt(w) * f), dtype=float)
 
     n = min(max(64, 2 * (degree + 1)), max_nodes // 2)
     c = at(n)
@@ -494,12 +201,12 @@ def _single_index(link: Any) -> Link:
     return link
 
 
-def _exact_pieces(link: Link) -> _Pieces | None:
+def _exact_pieces(link: Link) -> Pieces | None:
     if link.expr is None:
         return None
     try:
-        return _pieces(link.expr)
-    except _NotPiecewisePolynomial:
+        return pieces(link.expr)
+    except NotPiecewisePolynomial:
         return None
     except (NotImplementedError, sympy.PolynomialError):
         return None
@@ -557,16 +264,16 @@ def hermite_coefficients(
     max_nodes = check_int(max_nodes, "max_nodes", minimum=64, maximum=1 << 22)
     _check_square_integrable(link)
 
-    pieces = _exact_pieces(link) if method != "numeric" else None
-    if method == "exact" and pieces is None:
+    parts = _exact_pieces(link) if method != "numeric" else None
+    if method == "exact" and parts is None:
         raise ValueError(
             f"link {link.text!r} is not a piecewise polynomial of z, so method='exact' is unavailable; "
             "use method='auto' or 'numeric'"
         )
-    if pieces is not None:
-        gammas = _exact_coefficients(pieces, degree)
+    if parts is not None:
+        gammas = exact_coefficients(parts, degree)
         if normalized:
-            gammas = [_tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+            gammas = [tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
         _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
         return gammas
     c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
@@ -623,13 +330,13 @@ def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
     else:
         return _relu_hermite_float(k, check_real(b, "b"))
     if k == 0:
-        value = _phi(bb) + bb * _Phi(bb)
+        value = phi(bb) + bb * Phi(bb)
     elif k == 1:
-        value = _Phi(bb)
+        value = Phi(bb)
     else:
-        value = _phi(bb) * _hermite_at(k - 2, -bb)
+        value = phi(bb) * _hermite_at(k - 2, -bb)
     if exact:
-        return _tidy(value)
+        return tidy(value)
     return sympy.Float(sympy.N(value, 17))
 
 
@@ -707,10 +414,97 @@ def gaussian_expectation(link: Any, *, method: str = "auto") -> sympy.Expr:
     return hermite_coefficients(link, 0, method=method)[0]
 
 
+# ---------------------------------------------------------------------------------------------
+# The zero/constant policy.
+
+
+def is_negligible(value: Any, scale: Any, tol: float = DEFAULT_CONSTANT_TOL) -> bool:
+    """The one zero policy: is ``value`` zero, relative to ``scale`` (the RMS (E σ²)^{1/2} it is measured against)?
+
+    An exact SymPy number is zero only when it is exactly zero; a number computed in floating point (a Python or
+    NumPy float, or a SymPy expression holding a ``Float``) when |value| <= tol · |scale|.
+
+    Examples
+    --------
+    >>> is_negligible(sympy.sqrt(2) - sympy.sqrt(2), 1), is_negligible(sympy.Rational(1, 10**30), 1)
+    (True, False)
+    >>> is_negligible(1e-12, 1000.0), is_negligible(1e-3, 1e-3)
+    (True, False)
+    """
+    if isinstance(value, sympy.Basic) and not value.has(sympy.Float):
+        if value == 0:
+            return True
+        z = value.is_zero
+        if z is not None:
+            return bool(z)
+        return bool(abs(sympy.N(value, 60)) < sympy.Float("1e-50"))  # pragma: no cover - undecided by SymPy
+    return bool(abs(float(value)) <= tol * abs(float(scale)))
+
+
+def _expectation(link: Link, expr: sympy.Expr | None, func: Callable | None) -> sympy.Expr:
+    """E g(z) for g = ``expr`` (in the link's variables) or g = ``func`` (a callable of z)."""
+    if expr is not None:
+        if link.arity > 1:
+            return hermite_tensors(as_link(sympy.expand(expr), arity=link.arity), 0)[0]
+        return gaussian_expectation(as_link(expr))
+    return gaussian_expectation(Link(None, link.variables, link.text, func))
+
+
+def link_moments(link: Any) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(E σ, Var σ, E σ²) for z ~ N(0, I_r), with Var σ = E[(σ - E σ)²] computed directly (no cancellation).
+
+    Exact for (piecewise) polynomials, Gauss-Hermite_e quadrature for other single-index links; multi-index links
+    must be polynomials.
+
+    Examples
+    --------
+    >>> link_moments("z**2 + 1")
+    (2, 2, 6)
+    >>> [float(v) for v in link_moments(lambda t: 0 * t + 1000.0)]
+    [1000.0, 0.0, 1000000.0]
+    """
+    link = as_link(link)
+    if link.arity > 1 and (link.expr is None or not link.expr.is_polynomial(*link.variables)):
+        raise ValueError(f"link {link.text!r}: the moments of a multi-index link need a polynomial link")
+    if link.expr is not None:
+        mean = _expectation(link, link.expr, None)
+        var = _expectation(link, (link.expr - mean) ** 2, None)
+        second = _expectation(link, link.expr**2, None)
+        return mean, var, second
+    f = link.numpy
+    mean = _expectation(link, None, f)
+    m = float(mean)
+    var = _expectation(link, None, lambda z: (np.asarray(f(z), dtype=float) - m) ** 2)
+    second = _expectation(link, None, lambda z: np.asarray(f(z), dtype=float) ** 2)
+    return mean, var, second
+
+
+def is_constant(link: Any, *, tol: float = DEFAULT_CONSTANT_TOL) -> bool:
+    """Whether the link is constant: Var σ = 0, exactly for exact links, (Var σ)^{1/2} <= tol (E σ²)^{1/2} else.
+
+    The one constant policy of theorylab (:func:`normalize_link`, ``information_exponent`` and
+    ``generative_exponent`` all use it): relative to the link's own scale, so that it calls c and 10⁶·c alike,
+    and free of cancellation, since Var σ is computed as E[(σ - E σ)²] and not as E σ² - (E σ)².
+
+    Examples
+    --------
+    >>> [is_constant(lambda t, c=c: 0 * t + c) for c in (0.5, 7.0, 1000.0)]
+    [True, True, True]
+    >>> is_constant("1e-3*He2(z)"), is_constant("relu(-z**2)")
+    (False, True)
+    """
+    tol = check_real(tol, "tol", low=0.0)
+    _, var, second = link_moments(link)
+    root = sympy.sqrt(var) if isinstance(var, sympy.Basic) else math.sqrt(max(float(var), 0.0))
+    return is_negligible(root, math.sqrt(max(float(second), 0.0)), tol)
+
+
 def normalize_link(link: Any) -> Link:
     """The standardised link (σ - E σ) / √Var σ, so that E σ = 0 and E σ² = 1 (the paper's assumption).
 
     Exact (a SymPy expression) for (piecewise) polynomials, numeric for the rest; callables give callables.
+    A link that :func:`is_constant` calls constant raises ValueError; a numeric mean that :func:`is_negligible`
+    calls zero (relative to (E σ²)^{1/2}) is taken as zero.
 
     Examples
     --------
@@ -722,24 +516,16 @@ def normalize_link(link: Any) -> Link:
     ValueError: link '3' is constant (zero variance) and cannot be normalised
     """
     link = as_link(link)
-    if link.arity > 1:
-        if link.expr is None:
-            raise ValueError("normalize_link: multi-index links must be SymPy polynomials")
-        mean = hermite_tensors(link, 0)[0]
-        second = hermite_tensors(as_link(sympy.expand(link.expr**2), arity=link.arity), 0)[0]
-    elif link.expr is not None:
-        mean = gaussian_expectation(link)
-        second = gaussian_expectation(as_link(link.expr**2))
-    else:
-        func = link.func
-        mean = gaussian_expectation(link)
-        second = gaussian_expectation(Link(None, link.variables, link.text, lambda z: func(z) ** 2))
-    if isinstance(mean, sympy.Float) and abs(float(mean)) <= DEFAULT_ATOL * max(1.0, abs(float(second))) ** 0.5:
-        mean = sympy.Integer(0)  # zero within the stated tolerance of the numeric path
-    var = sympy.simplify(second - mean**2) if not isinstance(second, sympy.Float) else second - mean**2
-    if var == 0 or (var.is_number and abs(float(var)) < 1e-14):
+    if link.arity > 1 and link.expr is None:
+        raise ValueError("normalize_link: multi-index links must be SymPy polynomials")
+    mean, var, second = link_moments(link)
+    rms = math.sqrt(max(float(second), 0.0))
+    root = sympy.sqrt(var) if isinstance(var, sympy.Basic) else math.sqrt(max(float(var), 0.0))
+    if is_negligible(root, rms):
         raise ValueError(f"link {link.text!r} is constant (zero variance) and cannot be normalised")
-    scale = sympy.sqrt(var)
+    if isinstance(mean, sympy.Float) and is_negligible(mean, rms):
+        mean = sympy.Integer(0)
+    scale = sympy.sqrt(sympy.simplify(var) if not isinstance(var, sympy.Float) else var)
     if link.expr is not None:
         expr = sympy.factor_terms(sympy.expand(link.expr - mean) / scale)
         return Link(expr=expr, variables=link.variables, text=f"normalized({link.text})")

@@ -1,0 +1,71 @@
+"""The s-scan verdict on real ``simulate`` output (not a synthetic power law).
+
+tests/data/sscan_he2_d256 holds what ``tests/data/make_sscan_fixture.py`` stored: the pruned learner on He₂/√2 at
+d = 256, q = 0, s = 2, 4, 8, 16 (pruning level M = s + 2), 32 trials. At fixed d every polylog(d) factor is a
+constant, so the fitted slope of log n* in log M is judged with no log allowance.
+
+What the data say (and the test holds them to): the pruned n* grows with the support — the interval excludes 0,
+the exponent of every basis-independent learner — and it excludes k* − 1 = 1 as well; it also lies *below*
+k* = 2 at these sizes (M <= 18), where Lemma 34's sufficient M^{k*} is not tight. The verdict reports exactly
+that instead of calling anything consistent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from theorylab.compare import verdict
+from theorylab.report import Report
+from theorylab.sweeps import summarize_sweep
+from theorylab.symbolic.rates import predicted_rate
+
+FIXTURE = Path(__file__).parent / "data" / "sscan_he2_d256"
+
+
+@pytest.fixture(scope="module")
+def row(tmp_path_factory):
+    store = tmp_path_factory.mktemp("sscan") / "store"
+    shutil.copytree(FIXTURE, store)  # the summary never writes, but keep the fixture pristine anyway
+    (row,) = summarize_sweep(store_dir=store, n_resamples=1999).rows
+    return row
+
+
+def test_the_fixture_is_a_real_s_scan(row):
+    assert row.axis == "s" and row.fixed_d == 256 and row.values == (2, 4, 8, 16)
+    assert row.fit_values == (4, 6, 10, 18) and row.fit_variable == "M = s + 2"
+    assert all(c.trials == 32 for c in row.curves) and not any(row.censored)
+    # n* grows with s at fixed d
+    assert list(row.thresholds) == sorted(row.thresholds)
+
+
+def test_wrong_exponents_are_inconsistent_and_the_basis_independent_ones_excluded(row):
+    fit = _fit(row)
+    for k_wrong in (1,):  # k* - 1: a pruned law M^{k*-1}
+        v = verdict(fit, predicted_rate("pruned", k_wrong, alpha=0.25), axis="s", d=256)
+        assert v.outcome == "inconsistent" and v.side == "above", v.reason
+    for name in ("dense", "csq_dense", "online_sgd"):  # exponent 0 in s: every basis-independent learner
+        v = verdict(fit, predicted_rate(name, 2), axis="s", d=256)
+        assert v.outcome == "inconsistent" and v.side == "above", (name, v.reason)
+    assert row.slope_low > 0 and row.competitors_met == () and row.separable
+
+
+def test_the_right_exponent_is_judged_and_the_report_says_why(row):
+    fit = _fit(row)
+    v = verdict(fit, predicted_rate("pruned", 2, alpha=0.25), axis="s", d=256)
+    # at M <= 18 the measured exponent sits between k* - 1 and k*: not called consistent, and said to lie below
+    assert v.outcome in ("inconsistent", "inconclusive")
+    if v.outcome == "inconsistent":
+        assert v.side == "below"
+    assert row.verdict == v.outcome
+    back = Report.from_dict(Report("t", "test", (row,)).to_dict()).cases[0]
+    assert back.verdict == row.verdict and back.fit_values == row.fit_values
+
+
+def _fit(row):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(slope=row.slope, confidence_interval=(row.slope_low, row.slope_high),
+                           d_range=(row.fit_values[0], row.fit_values[-1]))
