@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from theorylab.numeric.baselines import _resolve_activation, _sgd_steps
+from theorylab.numeric.activations import resolve_activation
 from theorylab.numeric.config import reduction_obstacle, simulation_config
+from theorylab.numeric.online_sgd import _sgd_steps
 from theorylab.numeric.reduced_onestep import bartlett_factor, reduced_dense_one_step
 from theorylab.numeric.reduced_sgd import activation_polynomial, overlap_chain, reduced_online_sgd
 from theorylab.numeric.simulate import simulate
@@ -34,7 +35,7 @@ def test_overlap_chain_is_the_spherical_step(link, r, activation, loss):
     d, steps, eta = 40, 300, 0.1
     gen = np.random.default_rng(0)
     teacher = Teacher(link, np.eye(d)[:, :r])
-    act = _resolve_activation(activation, teacher, "identity")
+    act = resolve_activation(activation, teacher, "identity")
     coef, sign, _ = activation_polynomial(activation, link, r)
     dcoef = np.polyder(coef)
     w = gen.standard_normal(d)

@@ -196,13 +196,13 @@ def reduced_dense_one_step(
     dict
         :data:`~theorylab.numeric.metrics.METRICS` -> (trials, K); ``excess_risk`` is NaN (not computed).
     """
-    from theorylab.numeric.baselines import _check_grid
+    from theorylab._validation import check_grid
     from theorylab.symbolic.links import as_link
 
     d = check_int(d, "d", minimum=1)
     m = check_int(width, "width", minimum=1)
     eta1 = check_real(eta1, "eta1", low=0.0, low_open=True)
-    cps = _check_grid(checkpoints)
+    cps = check_grid(checkpoints, "checkpoints", integer=True)
     r = as_link(link).arity
     if d < r:
         raise ValueError(f"d must be >= r = {r}, got {d}")

@@ -70,11 +70,11 @@ def activation_polynomial(
     ...
     ValueError: activation 'relu(z)' is not a polynomial; the reduced chain evaluates polynomial activations only
     """
-    from theorylab.numeric.baselines import _resolve_activation
+    from theorylab.numeric.activations import resolve_activation
     from theorylab.symbolic.links import as_link
 
     teacher = Teacher(link, np.eye(r), noise_std=noise_std)
-    act = _resolve_activation(activation, teacher, label_transform)  # validates like the full learner
+    act = resolve_activation(activation, teacher, label_transform)  # validates like the full learner
     if isinstance(activation, str) and activation == "auto":
         k = int(act.name[1:])
         zz = sympy.Symbol("z", real=True)
@@ -196,7 +196,7 @@ def _run_group(
 
 def _metrics(states: np.ndarray, d: int, r: int, is_link: bool, coef: np.ndarray) -> dict[str, np.ndarray]:
     """The full learner's metrics from the states (T, K, r + 1): W = [m, s] with V = [I_r; 0]."""
-    from theorylab.numeric.baselines import _excess_risk_link
+    from theorylab.numeric.spherical import excess_risk_link
 
     T, K = states.shape[:2]
     W = states[:, :, None, :]
@@ -206,7 +206,7 @@ def _metrics(states: np.ndarray, d: int, r: int, is_link: bool, coef: np.ndarray
     out["support_recall"] = np.ones((T, K))
     out["J_size"] = np.full((T, K), float(d))
     if is_link and r == 1:
-        out["excess_risk"] = _excess_risk_link(lambda t: np.polyval(coef, t), states[:, :, 0])
+        out["excess_risk"] = excess_risk_link(lambda t: np.polyval(coef, t), states[:, :, 0])
     else:
         out["excess_risk"] = np.full((T, K), np.nan)
     return {k: np.asarray(out[k], dtype=float) for k in METRICS}
@@ -234,14 +234,16 @@ def reduced_online_sgd(
     ``seeds[t]`` is trial t's SeedSequence: the samples come from its child 0, the initial point from child 1.
     ``chunk_size`` and ``dtype`` are accepted and ignored (the chain runs in float64 in blocks of :data:`BLOCK`).
     """
-    from theorylab._validation import check_choice
-    from theorylab.numeric.baselines import LOSSES, _check_grid, _label_transform, default_delta
+    from theorylab._validation import check_choice, check_grid
+    from theorylab.numeric.activations import label_transform_fn
+    from theorylab.numeric.online_sgd import default_delta
+    from theorylab.numeric.spherical import LOSSES
 
     unknown = sorted(set(ignored) - {"chunk_size", "dtype"})
     if unknown:
         raise ValueError(f"baseline_options: {unknown} are not supported by the reduced online-SGD chain")
     d = check_int(d, "d", minimum=2)
-    cps = _check_grid(checkpoints)
+    cps = check_grid(checkpoints, "checkpoints", integer=True)
     if check_int(neurons, "neurons", minimum=1) != 1:
         raise ValueError("neurons: the reduced chain simulates one neuron; use engine='full' for more")
     loss = check_choice(loss, "loss", LOSSES)
@@ -252,7 +254,7 @@ def reduced_online_sgd(
     if d < r:
         raise ValueError(f"d must be >= r = {r}, got {d}")
     coef, sign, is_link = activation_polynomial(activation, teacher.link, r, label_transform, noise_std=noise_std)
-    T_fn, _ = _label_transform(label_transform)
+    T_fn, _ = label_transform_fn(label_transform)
     seeds_ = [derive_seed(s) for s in seeds]
     bar = None
     if progress:

@@ -96,7 +96,7 @@ def check_common(ax: Any, title: Any, path: Any) -> str | None:
 # ------------------------------------------------------------------------------------------------------
 # threshold series
 # ------------------------------------------------------------------------------------------------------
-def _is_fit(value: Any) -> bool:
+def is_fit(value: Any) -> bool:
     return all(hasattr(value, a) for a in ("slope", "intercept", "confidence_interval", "log_thresholds"))
 
 
@@ -209,13 +209,13 @@ def _check_band(band: Any, where: str) -> tuple[float, float] | None:
 
 def _check_one(s: Any, i: int, axis: str) -> Series:
     where = f"series[{i}]"
-    if _is_fit(s):
+    if is_fit(s):
         s = series_from_fit(s, "measured" if i == 0 else f"measured {i + 1}")
     if not isinstance(s, Mapping):
         raise TypeError(f"{where} must be a dict or an ExponentFit, got {type(s).__name__}")
     if "label" not in s:
         raise ValueError(f"{where} lacks the key 'label'")
-    if _is_fit(s.get("fit")):
+    if is_fit(s.get("fit")):
         s = {**series_from_fit(s["fit"], s["label"]),
              **{k: v for k, v in s.items() if k in ("label", "method", "rate", "verdict", "band")}}
     xkey = "x" if axis not in s and "x" in s else axis
@@ -235,7 +235,7 @@ def _check_one(s: Any, i: int, axis: str) -> Series:
 
 def check_series(series: Any, axis: str = "d") -> list[Series]:
     """The ``series`` argument of :func:`theorylab.plots.plot_thresholds`, checked."""
-    if isinstance(series, Mapping) or _is_fit(series):
+    if isinstance(series, Mapping) or is_fit(series):
         series = [series]
     if not isinstance(series, Sequence) or isinstance(series, (str, bytes)):
         raise TypeError("series must be a list of dicts (one per method) or of ExponentFit objects")

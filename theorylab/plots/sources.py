@@ -109,7 +109,7 @@ def plot(source: Any, out_dir: str | os.PathLike[str] | None = None, *, kinds: S
     ...     [os.path.basename(p) for p in plot(fit, out, format="svg")]
     ['thresholds.svg']
     """
-    from theorylab.plots._checks import _is_fit
+    from theorylab.plots._checks import is_fit
 
     fmt = check_format(format)
     if isinstance(source, (str, os.PathLike)):
@@ -119,7 +119,7 @@ def plot(source: Any, out_dir: str | os.PathLike[str] | None = None, *, kinds: S
         return plot_report(where, where.parent if out_dir is None else out_dir, kinds=kinds, format=fmt)
     if out_dir is None:
         raise TypeError(f"out_dir is required to plot a {type(source).__name__}")
-    if _is_fit(source):
+    if is_fit(source):
         os.makedirs(out_dir, exist_ok=True)
         return [plot_fit(source, os.path.join(os.fspath(out_dir), f"thresholds.{fmt}"), format=fmt)]
     from theorylab.sweeps.summary import SweepSummary
