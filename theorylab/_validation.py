@@ -42,7 +42,7 @@ def check_int(value: Any, name: str, *, minimum: int | None = None, maximum: int
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
-            value = int(value)
+            value = int(float(value))
         else:
             raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     value = int(value)
@@ -78,7 +78,12 @@ def check_real(
             value = float(value)
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}") from None
-    value = float(value)
+        except OverflowError:
+            raise ValueError(f"{name} must be finite, got a number beyond the double range") from None
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond 1.8e308
+        raise ValueError(f"{name} must be finite, got a number beyond the double range") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     lo_ok = low is None or (value > low if low_open else value >= low)

@@ -6,16 +6,21 @@ Each subcommand lives in its own module ``theorylab.cli.<name>`` that defines
 * ``add_arguments(parser)`` — fills an :class:`argparse.ArgumentParser`,
 * ``run(args) -> int`` — does the work and returns the exit status.
 
-Bad input (``ValueError``, ``TypeError``, a missing file) ends in a one-line message on stderr and exit
-status 2, never a traceback.
+Bad input (``ValueError``, ``TypeError``, an ``OSError`` such as a missing file or a full disk, a
+``MemoryError``, a ``RecursionError``, a worker's failure) ends in a one-line message on stderr and exit
+status 2, never a traceback; warnings are printed on one line too. A closed pipe (``| head``) ends quietly
+with status 141.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 #: Subcommands in the order ``--help`` lists them; modules that do not exist yet are skipped.
@@ -52,15 +57,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
+    name = args._name
+    warnings.showwarning = functools.partial(_one_line_warning, name)
     try:
         return int(args._run(args) or 0)
-    except (ValueError, TypeError, FileNotFoundError, KeyError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"theorylab {args._name}: error: {msg}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:
+        # the reader went away (``theorylab ... | head``): stop quietly, as other command-line tools do
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+            pass
+        return 141
     except KeyboardInterrupt:
-        print(f"theorylab {args._name}: interrupted", file=sys.stderr)
+        print(f"theorylab {name}: interrupted", file=sys.stderr)
         return 130
+    except (ValueError, TypeError, KeyError, OSError, RuntimeError, MemoryError, RecursionError) as exc:
+        print(f"theorylab {name}: error: {_message(exc)}", file=sys.stderr)
+        return 2
+
+
+def _message(exc: BaseException) -> str:
+    """One line naming the cause of an error a user can cause."""
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    elif isinstance(exc, MemoryError):
+        text = "out of memory" + (f" ({exc})" if str(exc) else "") + "; use smaller sizes (see theorylab._limits)"
+    elif isinstance(exc, RecursionError):
+        text = "input nested too deeply"
+    elif isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    else:
+        text = str(exc) or type(exc).__name__
+    if isinstance(exc, (OSError, RuntimeError)) and not isinstance(exc, FileNotFoundError):
+        text = f"{type(exc).__name__}: {text}" if type(exc).__name__ not in text else text
+    return " ".join(text.split())
+
+
+def _one_line_warning(name: str, message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    print(f"theorylab {name}: warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

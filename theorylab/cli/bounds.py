@@ -49,24 +49,31 @@ def build_table(args: argparse.Namespace) -> list[str]:
     lines: list[str] = []
     if args.link is None and args.k_star is None:
         raise ValueError("give --link or --k-star")
-    k_gen = args.k_gen
+    if args.q is not None and args.alpha is None and args.R_q is None:
+        raise ValueError("q: --q needs --alpha or --Rq (without either there are no sparse rates to show)")
+    k_gen = None if args.k_gen is None else check_int(args.k_gen, "k_gen", minimum=1)
     if args.link is not None:
         link = as_link(_link_text(args.link))
         if link.arity != r and r != 1:
             raise ValueError(f"r: --r {r} does not match the link's arity {link.arity}")
         r = link.arity
-        k_star = information_exponent(link)
+        k_star = int(information_exponent(link))  # type: ignore[arg-type]
         if args.k_star is not None and args.k_star != k_star:
             raise ValueError(f"k_star: --k-star {args.k_star} contradicts the link's information exponent {k_star}")
-        if k_gen is None and r == 1:
+        if r == 1:
             try:
-                k_gen = generative_exponent(link)
+                computed = generative_exponent(link)
             except ValueError:
-                k_gen = None
+                computed = None
+            if k_gen is not None and computed is not None and k_gen != computed:
+                raise ValueError(f"k_gen: --k-gen {k_gen} contradicts the link's generative exponent {computed}")
+            k_gen = computed if k_gen is None else k_gen
         lines.append(f"link       : {link.text}   (r = {r}, k* = {k_star}" + (f", k_gen = {k_gen})" if k_gen else ")"))
     else:
         k_star = check_int(args.k_star, "k_star", minimum=1)
         lines.append(f"k*         : {k_star}" + (f"   k_gen = {k_gen}" if k_gen else "") + f"   r = {r}")
+    if k_gen is not None and k_gen > k_star:
+        raise ValueError(f"k_gen: --k-gen {k_gen} is above k* = {k_star}; the generative exponent is at most k*")
     alpha = args.alpha
     if args.R_q is not None:
         if alpha is not None:
@@ -89,7 +96,7 @@ def build_table(args: argparse.Namespace) -> list[str]:
     for name, rate in rates.items():
         log = f"{rate.log_power:g}" if rate.log_power else "-"
         rows.append(
-            [name, rate.formula, f"{rate.exponent:.4g}", log] + [_fmt(rate.evaluate(v)) for v in ds] + [rate.source]
+            [name, rate.formula, f"{rate.exponent:.4g}", log] + [_fmt(float(rate.evaluate(v))) for v in ds] + [rate.source]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     lines.append("")

@@ -17,7 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from theorylab._limits import check_resamples
     from theorylab.sweeps import summarize_sweep
+
+    if args.resamples is not None:
+        check_resamples(args.resamples, "--resamples")
 
     summary = summarize_sweep(store_dir=args.directory, n_resamples=args.resamples)
     if args.json:

@@ -20,6 +20,7 @@ def build_lines(args: argparse.Namespace) -> list[str]:
     """The lines that ``run`` prints (also used by tests)."""
     import sympy
 
+    from theorylab._validation import check_int, check_real
     from theorylab.symbolic import (
         as_link,
         generative_exponent,
@@ -27,16 +28,20 @@ def build_lines(args: argparse.Namespace) -> list[str]:
         information_exponent,
     )
 
+    check_real(args.noise_std, "--noise-std", low=0.0)
+    check_int(args.degree, "--degree", minimum=0)
     link = as_link(args.link)
     if link.arity > 1:
+        if args.noise_std:
+            raise ValueError("--noise-std applies to the generative exponent of a single-index link only")
         return _multi_index_lines(link, args.degree)
     gammas = hermite_coefficients(args.link, args.degree, method=args.method)
     exact = not any(isinstance(g, sympy.Float) for g in gammas)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for k, g in enumerate(gammas):
         c = g / sympy.sqrt(sympy.factorial(k))
         rows.append((str(k), str(g) if exact else "", f"{float(g):.10g}", f"{float(c):.10g}"))
-    header = ("k", "γ_k exact", "γ_k", "c_k = γ_k/√k!")
+    header: tuple[str, ...] = ("k", "γ_k exact", "γ_k", "c_k = γ_k/√k!")
     if not exact:
         header, rows = header[:1] + header[2:], [r[:1] + r[2:] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]

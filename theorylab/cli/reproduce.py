@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the reproduction and print the report table."""
+    if args.trials is not None and args.trials < 2:
+        raise ValueError(f"--trials must be >= 2: each threshold n* needs at least 2 trials, got {args.trials}")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    if args.scheduler is not None and args.workers is not None:
+        raise ValueError("--workers is ignored with --scheduler (the cluster has its own workers); give one of them")
     from theorylab.reproduction import reproduce
 
     out = args.out or ("results/reproduce-quick" if args.quick else "results/reproduce")

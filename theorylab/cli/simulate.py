@@ -28,6 +28,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _check_before_computing(args: argparse.Namespace) -> None:
+    """Everything that can be refused without simulating: sizes, the threshold's needs."""
+    from theorylab._limits import check_checkpoint_count, check_simulation_size
+    from theorylab._validation import check_int
+    from theorylab.numeric.simulate import DEFAULT_RATIO
+
+    trials = check_int(args.trials, "trials", minimum=1)
+    if trials < 2:
+        raise ValueError(f"--trials must be >= 2: the threshold n* and its interval need at least 2 trials, got {trials}")
+    d = check_int(args.d, "d", minimum=2)
+    n = check_int(args.n, "n", minimum=1)
+    width = check_int(args.width, "width", minimum=1)
+    if args.n_min is not None:
+        check_int(args.n_min, "n_min", minimum=1, maximum=n)
+    n_min = min(n, 64) if args.n_min is None else args.n_min
+    k = check_checkpoint_count(n, n_min, DEFAULT_RATIO)
+    check_simulation_size(d, n, trials, width, k, pruned="pruned" in args.method)
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate and print the curve."""
     import re
@@ -37,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from theorylab.compare import estimate_threshold
     from theorylab.numeric import simulate
 
+    _check_before_computing(args)
     link = args.link.strip()
     if re.fullmatch(r"He\d+", link):
         link = f"{link}(z)" if args.r == 1 else f"{link}(z1)"

@@ -24,10 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from theorylab.sweeps import load_sweep, run_sweep, summarize_sweep
 
-    spec = load_sweep(args.file)
-    out = Path(args.out) if args.out else Path("sweeps") / spec.name
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    if args.scheduler is not None and args.workers is not None:
+        raise ValueError("--workers is ignored with --scheduler (the cluster has its own workers); give one of them")
+    spec = load_sweep(args.file)
+    out = Path(args.out) if args.out else Path("sweeps") / spec.name
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out: {out} exists and is not a directory")
     executor = "dask" if (args.dask or args.scheduler) else "process"
     start = time.perf_counter()
     done = run_sweep(

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from theorylab._limits import check_resamples
 from theorylab._validation import check_choice, check_int, check_probability, check_rng
 from theorylab.compare.thresholds import (
     DEFAULT_RESAMPLES,
@@ -272,6 +273,7 @@ def fit_exponent(
             "thresholds excluded explicitly"
         )
     order = np.argsort(dims)
+    iv = None if intervals is None else _check_intervals(intervals, values, dims)[order]
     dims, values = dims[order], values[order]
     if dims.size < min_points:
         raise ValueError(f"d must hold at least min_points={min_points} dimensions, got {dims.size}")
@@ -298,15 +300,29 @@ def fit_exponent(
             excluded=(),
             interval_method="ordinary least squares, t",
         )
-    iv = np.asarray(intervals, dtype=float)
-    if iv.shape != (dims.size, 2):
-        raise ValueError(f"intervals must have shape (m, 2) = ({dims.size}, 2), got {iv.shape}")
-    iv = iv[order]
-    if np.any(iv <= 0) or np.any(~np.isfinite(iv)) or np.any(iv[:, 1] <= iv[:, 0]):
-        raise ValueError("intervals must be finite, positive and have low < high")
+    assert iv is not None
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     se = (np.log(iv[:, 1]) - np.log(iv[:, 0])) / (2 * z)
     return _fit_known_se(dims, y, se, confidence_level, ts, excluded=(), results=None)
+
+
+def _check_intervals(intervals: Any, values: np.ndarray, dims: np.ndarray) -> np.ndarray:
+    """(m, 2) finite positive intervals with low < high, each containing its threshold."""
+    try:
+        iv = np.asarray(intervals, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("intervals must be an array of shape (m, 2)") from None
+    if iv.shape != (dims.size, 2):
+        raise ValueError(f"intervals must have shape (m, 2) = ({dims.size}, 2), got {iv.shape}")
+    if np.any(iv <= 0) or np.any(~np.isfinite(iv)) or np.any(iv[:, 1] <= iv[:, 0]):
+        raise ValueError("intervals must be finite, positive and have low < high")
+    outside = np.flatnonzero((values < iv[:, 0]) | (values > iv[:, 1]))
+    if outside.size:
+        i = int(outside[0])
+        raise ValueError(
+            f"intervals[{i}] = [{iv[i, 0]:g}, {iv[i, 1]:g}] does not contain its threshold {values[i]:g} (d = {dims[i]:g})"
+        )
+    return iv
 
 
 def _fit_known_se(dims, y, se, confidence_level, ts, excluded, results) -> ExponentFit:
@@ -461,7 +477,7 @@ def fit_exponent_from_curves(
     level = check_probability(level, "level")
     method = check_choice(method, "method", ("crossing", "logistic"))
     confidence_level = check_probability(confidence_level, "confidence_level")
-    n_resamples = check_int(n_resamples, "n_resamples", minimum=1)
+    n_resamples = check_resamples(n_resamples)
     min_points = check_int(min_points, "min_points", minimum=2)
     gen = check_rng(rng)
     keys = list(curves.keys())

@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special, stats
 
+from theorylab._limits import check_resamples, format_bytes, limits
 from theorylab._validation import (
     check_choice,
     check_grid,
@@ -371,6 +372,22 @@ def _hessian(f, x: np.ndarray, step: np.ndarray) -> np.ndarray:
     return H
 
 
+def _check_bootstrap_memory(trials: int, K: int, n_resamples: int) -> None:
+    """The bootstrap holds every resample's trial indices and curve at once: refuse what would not fit."""
+    need = 8.0 * n_resamples * (trials + 2 * K + 4)
+    if need > limits().memory_bytes:
+        raise ValueError(
+            f"n_resamples: {n_resamples} resamples of {trials} trials need about {format_bytes(need)} of memory, "
+            f"more than the limit {format_bytes(limits().memory_bytes)}; use fewer resamples "
+            "(or theorylab._limits.set_limits(memory_bytes=...))"
+        )
+
+
+def _exp(x: float) -> float:
+    """exp that returns inf instead of raising OverflowError (nan stays nan)."""
+    return math.inf if x > 709.0 else math.exp(x)
+
+
 def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit, bool]:
     K = logn.size
     ext = np.concatenate([[-np.inf], logn, [np.inf]])
@@ -520,7 +537,9 @@ def estimate_threshold(
     method = check_choice(method, "method", _METHODS)
     rule = check_choice(rule, "rule", _RULES)
     confidence_level = check_probability(confidence_level, "confidence_level")
-    n_resamples = check_int(n_resamples, "n_resamples", minimum=1)
+    n_resamples = check_resamples(n_resamples)
+    if method == "crossing":
+        _check_bootstrap_memory(succ.shape[0], grid.size, n_resamples)
     gen = check_rng(rng)
 
     K = grid.size
@@ -546,8 +565,13 @@ def estimate_threshold(
     else:
         logistic, log_model, se = _logistic_threshold(first_idx, logn, level)
         z = float(stats.norm.ppf(0.5 + confidence_level / 2))
-        threshold = math.nan if (censored or below) else math.exp(log_model)
-        ci = ConfidenceInterval(math.exp(log_model - z * se), math.exp(log_model + z * se))
+        threshold = math.nan if (censored or below) else _exp(log_model)
+        if censored:  # every fitted location is beyond the grid: only the bound is known
+            ci = ConfidenceInterval(float(grid[-1]), math.inf)
+        elif below:
+            ci = ConfidenceInterval(0.0, float(grid[0]))
+        else:
+            ci = ConfidenceInterval(_exp(log_model - z * se), _exp(log_model + z * se))
 
     return ThresholdResult(
         threshold=float(threshold),

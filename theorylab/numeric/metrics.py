@@ -61,13 +61,38 @@ _AGGREGATIONS = ("median", "max", "mean", "min", "frac")
 _BASE_METRICS = ("alignment", "coverage", "excess_risk", "support_recall")
 
 
-def _as_V(V: Any, d: int) -> np.ndarray:
-    V = np.asarray(V, dtype=float)
+_ORTHONORMAL_ATOL = 1e-6
+
+
+def _as_V(V: Any, d: int, *, orthonormal: bool = True) -> np.ndarray:
+    try:
+        V = np.asarray(V, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("V must be a real array of shape (..., d, r)") from None
     if V.ndim == 1:
         V = V[:, None]
     if V.ndim < 2 or V.shape[-2] != d:
         raise ValueError(f"V must have shape (..., d, r) with d = {d}, got {V.shape}")
+    if not np.all(np.isfinite(V)):
+        raise ValueError("V must be finite")
+    if orthonormal and V.size:
+        gram = np.swapaxes(V, -1, -2) @ V
+        err = float(np.max(np.abs(gram - np.eye(V.shape[-1]))))
+        if err > _ORTHONORMAL_ATOL:
+            raise ValueError(
+                f"V must have orthonormal columns: max |VᵀV - I| = {err:.3g} exceeds {_ORTHONORMAL_ATOL:g}"
+            )
     return V
+
+
+def _as_W(W: Any) -> np.ndarray:
+    try:
+        W = np.asarray(W, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("W must be a real array of shape (..., neurons, d)") from None
+    if W.ndim < 2:
+        raise ValueError(f"W must have shape (..., neurons, d), got {W.shape}")
+    return W
 
 
 def alignment(W: Any, V: Any) -> np.ndarray:
@@ -80,7 +105,13 @@ def alignment(W: Any, V: Any) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (..., neurons), values in [0, 1] (0 for zero neurons)
+    ndarray, shape (..., neurons), values in [0, 1] (0 for zero neurons, NaN for a neuron with a
+    non-finite weight, e.g. a diverged run)
+
+    Raises
+    ------
+    ValueError
+        When V's columns are not orthonormal (max |VᵀV - I| > 1e-6): the ratio is then not an alignment.
 
     Examples
     --------
@@ -88,16 +119,17 @@ def alignment(W: Any, V: Any) -> np.ndarray:
     >>> float(alignment(np.array([[3.0, 4.0]]), np.array([1.0, 0.0]))[0])
     0.6
     """
-    W = np.asarray(W, dtype=float)
-    if W.ndim < 2:
-        raise ValueError(f"W must have shape (..., neurons, d), got {W.shape}")
+    W = _as_W(W)
     V = _as_V(V, W.shape[-1])
-    proj = W @ V  # (..., neurons, r)
+    bad = ~np.all(np.isfinite(W), axis=-1)
+    Wf = np.where(bad[..., None], 0.0, W)
+    proj = Wf @ V  # (..., neurons, r)
     num = np.linalg.norm(proj, axis=-1)
-    den = np.linalg.norm(W, axis=-1)
+    den = np.linalg.norm(Wf, axis=-1)
     out = np.zeros_like(num)
     np.divide(num, den, out=out, where=den > 0)
-    return np.minimum(out, 1.0)
+    out = np.minimum(out, 1.0)  # rounding only: V is orthonormal, so ‖Vᵀw‖ <= ‖w‖
+    return np.where(bad, np.nan, out)
 
 
 def alignment_summary(align: Any, level: float = 0.5) -> dict[str, np.ndarray]:
@@ -133,7 +165,8 @@ def subspace_coverage(W: Any, V: Any) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (...,), in [0, 1]. 0 when W has fewer than r neurons or is zero.
+    ndarray, shape (...,), in [0, 1]. 0 when W has fewer than r neurons or is zero; NaN when W has a
+    non-finite entry. V must have orthonormal columns (ValueError otherwise).
 
     Examples
     --------
@@ -145,13 +178,14 @@ def subspace_coverage(W: Any, V: Any) -> np.ndarray:
     >>> round(float(subspace_coverage(W[:, [0, 2, 1, 3]], V)), 6)
     0.0
     """
-    W = np.asarray(W, dtype=float)
-    if W.ndim < 2:
-        raise ValueError(f"W must have shape (..., neurons, d), got {W.shape}")
+    W = _as_W(W)
     V = _as_V(V, W.shape[-1])
     r = V.shape[-1]
     if W.shape[-2] < r:
         return np.zeros(W.shape[:-2])
+    bad = ~np.all(np.isfinite(W), axis=(-2, -1))
+    if np.any(bad):
+        W = np.where(bad[..., None, None], 0.0, W)
     _, svals, vt = np.linalg.svd(W, full_matrices=False)
     Q = np.swapaxes(vt[..., :r, :], -1, -2)  # (..., d, r)
     cos = np.linalg.svd(np.swapaxes(V, -1, -2) @ Q, compute_uv=False)  # (..., r)
@@ -159,7 +193,7 @@ def subspace_coverage(W: Any, V: Any) -> np.ndarray:
     # a rank-deficient W has no r-dimensional span: coverage 0
     tol = svals[..., :1] * max(W.shape[-2:]) * np.finfo(float).eps
     deficient = np.any(svals[..., :r] <= np.maximum(tol, 1e-300), axis=-1)
-    return np.where(deficient, 0.0, out)
+    return np.where(bad, np.nan, np.where(deficient, 0.0, out))
 
 
 def excess_risk(pred: Any, target: Any) -> np.ndarray:

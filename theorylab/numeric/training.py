@@ -341,6 +341,30 @@ class TrainedNetwork:
         return relu(X @ self.W.T + self.b) @ self.a + X @ self.mu
 
 
+def _check_J(J: Any, d: int) -> np.ndarray:
+    """The kept coordinates as sorted unique int64 indices in [0, d); non-integers are refused, not truncated."""
+    try:
+        arr = np.asarray(J)
+    except (TypeError, ValueError):
+        raise TypeError("J must be an array of integer coordinates") from None
+    if arr.ndim != 1 and arr.size:
+        raise ValueError(f"J must be a 1-d array of coordinates, got shape {arr.shape}")
+    if arr.dtype == bool:
+        raise TypeError("J must hold integer coordinates, not a boolean mask (use np.flatnonzero(mask))")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        try:
+            as_float = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"J must hold integer coordinates, got dtype {arr.dtype}") from None
+        if not np.all(np.isfinite(as_float)) or np.any(as_float != np.round(as_float)):
+            raise ValueError("J must hold integer coordinates, got non-integer values")
+        arr = as_float
+    J = np.unique(arr.astype(np.int64).ravel())
+    if J.size and (J.min() < 0 or J.max() >= d):
+        raise ValueError(f"J must hold coordinates in [0, {d})")
+    return J
+
+
 def train_algorithm2(
     X: Any,
     y: Any,
@@ -387,9 +411,7 @@ def train_algorithm2(
     m = check_int(m, "m", minimum=1)
     eta1 = check_real(eta1, "eta1", low=0.0, low_open=True)
     ridge = check_real(ridge, "ridge", low=0.0)
-    J = np.unique(np.asarray(J, dtype=np.int64))
-    if J.size and (J.min() < 0 or J.max() >= d):
-        raise ValueError(f"J must hold coordinates in [0, {d})")
+    J = _check_J(J, d)
     gen = check_rng(rng)
     a_half, b_half, G = draw_half_init(m, d, gen)
     b1_half = gen.standard_normal(m)

@@ -218,6 +218,7 @@ def run_sweep(
     if not todo:
         return SweepRun(store.directory, len(cells), 0, reused, time.perf_counter() - start)
     todo.sort(key=_cost, reverse=True)
+    store.check_writable(todo)
 
     cleanup: list[Callable[[], None]] = []
     threads_in_task: int | None = None
@@ -260,7 +261,15 @@ def run_sweep(
                 for other in futures:
                     other.cancel()
                 raise RuntimeError(f"cell {cell} failed: {type(exc).__name__}: {exc}") from exc
-            store.put(cell, _as_cell_result(raw, cell, elapsed))
+            try:
+                store.put(cell, _as_cell_result(raw, cell, elapsed))
+            except OSError as exc:
+                for other in futures:
+                    other.cancel()
+                raise ValueError(
+                    f"store_dir: cannot write the cell {cell} to {store.cell_dir} ({exc.strerror or exc}); "
+                    f"{computed} cells of this run were stored"
+                ) from None
             computed += 1
             if bar is not None:
                 bar.set_postfix_str(f"{cell.method} {cell}", refresh=False)
@@ -283,12 +292,12 @@ def _dask_executor(address: str | None, workers: int | None, cleanup: list[Calla
             client = Client(address, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise ValueError(f"scheduler_address: cannot reach {address!r} ({exc})") from None
-        cleanup.append(client.close)
+        cleanup.append(lambda: client.close())
     else:
         cluster = LocalCluster(
             n_workers=workers or _cores(), threads_per_worker=1, processes=True, dashboard_address=None
         )
         client = Client(cluster)
-        cleanup.append(cluster.close)
+        cleanup.append(lambda: cluster.close())
         cleanup.append(client.close)
     return client.get_executor(pure=False)

@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._limits import check_checkpoint_count, check_simulation_size, limits
 from theorylab._validation import check_alpha, check_int, check_q, check_real
 
 __all__ = [
@@ -296,10 +297,34 @@ class CaseSpec:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"options: {exc}") from None
         set_(self, "options", options)
+        self._check_sizes()
         if self.label is None:
             set_(self, "label", f"{link.text} [{', '.join(methods)}]")
         elif not isinstance(self.label, str) or not self.label.strip():
             raise TypeError("label: must be a non-empty string")
+
+    def _check_sizes(self) -> None:
+        """Refuse, before any cell runs, a cell whose estimated memory or time exceeds theorylab._limits."""
+        from theorylab.numeric.simulate import DEFAULT_RATIO
+
+        width = self.options.get("width", 8)
+        ratio = self.options.get("ratio", DEFAULT_RATIO)
+        dtype = self.options.get("dtype", "float64")
+        if not isinstance(width, int) or isinstance(width, bool) or width < 1:
+            raise TypeError(f"options.width: must be an integer >= 1, got {width!r}")
+        if not isinstance(ratio, (int, float)) or isinstance(ratio, bool) or not ratio > 1:
+            raise ValueError(f"options.ratio: must be a number > 1, got {ratio!r}")
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"options.dtype: must be 'float32' or 'float64', got {dtype!r}")
+        pruned = any("pruned" in m for m in self.methods)
+        for point in self.scan:
+            d = point if self.axis == "d" else self.d_grid[0]
+            lo, hi = self.n_range(point)
+            try:
+                k = check_checkpoint_count(hi, lo, ratio)
+                check_simulation_size(d, hi, self.trials, width, k, dtype, pruned=pruned)
+            except ValueError as exc:
+                raise ValueError(f"d_grid: at d = {d}: {exc}") from None
 
     def _scan_grid(self, r: int) -> list[int]:
         """Validate ``axis``, ``s_grid`` and ``alpha_grid``; store ``s_grid`` sorted; return it as written."""
@@ -572,6 +597,7 @@ class SweepSpec:
         seen: dict[str, str] = {}
         labels: dict[str | None, int] = {}
         for i, case in enumerate(cases):
+            assert case.label is not None  # set in CaseSpec.__post_init__
             if case.label in labels:
                 raise ValueError(f"cases[{i}].label: {case.label!r} is already the label of cases[{labels[case.label]}]")
             labels[case.label] = i
@@ -613,6 +639,20 @@ class SweepSpec:
         }
 
 
+_INTEGER_KEYS = ("d_grid", "s_grid", "n_min", "n_max", "trials", "r")
+
+
+def _check_integer_fields(table: Mapping[str, Any], where: str) -> None:
+    """A file's integer fields must be written as integers: ``trials = 1e9`` is a float, refused by name."""
+    for key in _INTEGER_KEYS:
+        if key not in table:
+            continue
+        values = table[key] if isinstance(table[key], list) else [table[key]]
+        for v in values:
+            if isinstance(v, float):
+                raise TypeError(f"{where}.{key}: must be an integer, got the float {v!r} (write it without '.' or 'e')")
+
+
 def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
     """Build and validate a :class:`SweepSpec` from a parsed TOML/JSON mapping.
 
@@ -632,6 +672,8 @@ def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
     for key in ("name", "seed", "cases"):
         if key not in data:
             raise ValueError(f"{key}: missing (a sweep needs name, seed and cases)")
+    if isinstance(data["seed"], float):
+        raise TypeError(f"seed: must be an integer, got the float {data['seed']!r}")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, Mapping):
         raise TypeError("defaults: must be a table of case keys")
@@ -654,13 +696,14 @@ def sweep_from_dict(data: Mapping[str, Any]) -> SweepSpec:
         for key in ("link", "methods", "d_grid", "n_min", "n_max"):
             if key not in merged:
                 raise ValueError(f"{where}.{key}: missing (set it in the case or in [defaults])")
+        _check_integer_fields(merged, where)
         try:
             cases.append(CaseSpec(**merged))
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"{where}.{exc}") from None
     try:
         return SweepSpec(
-            name=data["name"], seed=data["seed"], cases=cases, description=data.get("description", "")
+            name=data["name"], seed=data["seed"], cases=tuple(cases), description=data.get("description", "")
         )
     except (ValueError, TypeError) as exc:
         raise type(exc)(str(exc)) from None
@@ -690,13 +733,25 @@ def load_sweep(path: str | Path) -> SweepSpec:
     try:
         import tomllib
     except ImportError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef,import-not-found]
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a file name, got {type(path).__name__}")
     path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if not path.is_file():
+        raise ValueError(f"{path}: not a regular file")
+    top = limits().file_bytes
     with path.open("rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from None
+        raw = fh.read(top + 1)
+    if len(raw) > top:
+        raise ValueError(f"{path}: larger than {top} bytes, too large for a sweep file (theorylab._limits: file_bytes)")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     return sweep_from_dict(data)

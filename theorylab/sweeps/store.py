@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import warnings
@@ -34,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._limits import format_bytes, limits
 from theorylab.sweeps.spec import Cell, SweepSpec, canonical_json, sweep_from_dict
 
 __all__ = [
@@ -169,10 +171,44 @@ def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_headers(path: Path) -> None:
+    """Refuse, before any array is allocated, a file whose members claim more bytes than they hold."""
+    size = path.stat().st_size
+    if size > limits().cell_file_bytes:
+        raise ValueError(f"file of {format_bytes(size)} exceeds the limit {format_bytes(limits().cell_file_bytes)}")
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.file_size > limits().cell_file_bytes:
+                raise ValueError(f"member {info.filename!r} claims {format_bytes(info.file_size)}")
+            with zf.open(info) as fh:
+                version = np.lib.format.read_magic(fh)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+                else:
+                    raise ValueError(f"member {info.filename!r} has NPY format version {version}")
+            if dtype.hasobject:
+                raise ValueError(f"member {info.filename!r} holds Python objects")
+            claimed = math.prod(int(k) for k in shape) * dtype.itemsize
+            if claimed > info.file_size:
+                raise ValueError(
+                    f"member {info.filename!r} claims shape {shape} ({format_bytes(claimed)}) but holds "
+                    f"{format_bytes(info.file_size)}"
+                )
+
+
 def _atomic_write(path: Path, write) -> None:
     """Write through ``write(fileobj)`` to a temporary file beside ``path``, fsync, then replace."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; the store follows the user's umask
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
@@ -224,7 +260,13 @@ class ResultStore:
         self.directory = Path(directory)
         if self.directory.exists() and not self.directory.is_dir():
             raise ValueError(f"directory: {self.directory} exists and is not a directory")
-        self.cell_dir.mkdir(parents=True, exist_ok=True)
+        if self.cell_dir.exists() and not self.cell_dir.is_dir():
+            raise ValueError(f"directory: {self.cell_dir} exists and is not a directory")
+        if not self.cell_dir.is_dir():
+            try:
+                self.cell_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValueError(f"directory: cannot create {self.cell_dir} ({exc.strerror or exc})") from None
 
     @property
     def cell_dir(self) -> Path:
@@ -238,9 +280,55 @@ class ResultStore:
 
     # -- the sweep specification -----------------------------------------------------------------
     def save_spec(self, spec: SweepSpec) -> None:
-        """Record (or update) the sweep specification in ``sweep.json``."""
+        """Record (or update) the sweep specification in ``sweep.json``.
+
+        Nothing is written when ``sweep.json`` already holds this specification (so a complete store can be read
+        from a read-only directory). A store of a sweep with another name is refused; an updated
+        specification of the same sweep is recorded with a warning that counts the stored cells it no
+        longer lists (they stay on disk, unused).
+        """
         text = json.dumps(spec.to_dict(), indent=2, sort_keys=True) + "\n"
-        _atomic_write(self.directory / _SPEC_FILE, lambda fh: fh.write(text.encode("utf-8")))
+        path = self.directory / _SPEC_FILE
+        old = None
+        if path.is_file():
+            try:
+                old = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                old = None
+        if old == text:
+            return
+        if old is not None:
+            try:
+                old_name = json.loads(old).get("name")
+            except (json.JSONDecodeError, AttributeError):
+                old_name = None
+            if old_name is not None and old_name != spec.name:
+                raise ValueError(
+                    f"store_dir: {self.directory} holds the results of the sweep {old_name!r}, not {spec.name!r}; "
+                    "choose another directory (--out)"
+                )
+            wanted = {cell_key(c.config) for c in spec.cells()}
+            orphans = [k for k in self.keys() if k not in wanted]
+            if orphans:
+                warnings.warn(
+                    f"{self.directory}: the sweep {spec.name!r} changed; {len(orphans)} stored cells are not part of "
+                    "it any more and will be ignored (they stay in cells/)",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        try:
+            _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+        except OSError as exc:
+            raise ValueError(f"store_dir: cannot write {path} ({exc.strerror or exc}); choose another directory (--out)") from None
+
+    def check_writable(self, cells: Iterable[Cell]) -> None:
+        """Refuse, before any computation, a store the given cells cannot be written to."""
+        if not os.access(self.cell_dir, os.W_OK | os.X_OK):
+            raise ValueError(f"store_dir: {self.cell_dir} is not writable; choose another directory (--out)")
+        for cell in cells:
+            path = self.path(cell)
+            if path.exists() and not path.is_file():
+                raise ValueError(f"store_dir: {path} is in the place of a cell file and is not a file; remove it")
 
     def load_spec(self) -> SweepSpec:
         """The sweep specification recorded by :meth:`save_spec`."""
@@ -270,16 +358,19 @@ class ResultStore:
         arrays = result.arrays()
         arrays["checksum"] = np.array(_checksum(arrays))
         path = self.path(cell)
-        _atomic_write(path, lambda fh: np.savez(fh, **arrays))
+        _atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
         return path
 
     def read(self, path: str | Path) -> CellResult:
         """Read one cell file, verifying it; raises ``ValueError`` naming the file when it is corrupt."""
         path = Path(path)
         try:
+            if not path.is_file():
+                raise OSError(f"{path.name} is not a regular file")
+            _check_headers(path)
             with np.load(path, allow_pickle=False) as z:
                 arrays = {name: z[name] for name in z.files}
-        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        except (OSError, ValueError, EOFError, KeyError, MemoryError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
             raise ValueError(f"{path.name}: unreadable cell file ({type(exc).__name__}: {exc})") from None
         stored = arrays.pop("checksum", None)
         if stored is None or stored.shape != () or stored.dtype.kind != "U":

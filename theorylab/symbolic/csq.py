@@ -34,6 +34,7 @@ from theorylab.symbolic.sparsity import rq_to_alpha
 __all__ = ["csq_lower_bound", "as_exact_number"]
 
 _MAX_DENOMINATOR = 10_000
+_MAX_D_BITS = 997  # 2**997 ≈ 1.3e300
 
 
 def as_exact_number(value: Any, name: str) -> sympy.Expr:
@@ -111,7 +112,9 @@ def csq_lower_bound(
         if d.is_positive is False:
             raise ValueError(f"d must be positive, got {d}")
     else:
-        d_num = check_real(d, "d", low=2.0)
+        if isinstance(d, numbers.Integral) and not isinstance(d, bool) and abs(int(d)).bit_length() > _MAX_D_BITS:
+            raise ValueError(f"d must be <= 1e300 (the bound is a number, d^{{(α∧½)k}} of it overflows), got about 1e{int(abs(int(d)).bit_length() * 0.30103)}")
+        d_num = check_real(d, "d", low=2.0, high=1e300)
         d_expr = as_exact_number(d_num if not float(d_num).is_integer() else int(d_num), "d")
         if d_num < r:
             raise ValueError(f"d must be >= r, got d = {d_num:g} < r = {r}")

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from theorylab._limits import limits
 from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic.links import Link, Z, as_link
@@ -127,6 +128,72 @@ def _sqrt_factorial(k: int) -> Any:
 # Public API.
 
 
+def _check_degree(degree: Any, name: str = "degree") -> int:
+    top = limits().hermite_degree
+    degree = check_int(degree, name, minimum=0)
+    if degree > top:
+        raise ValueError(f"{name} must be <= {top} (theorylab._limits: hermite_degree), got {degree}")
+    return degree
+
+
+def _pole(base: sympy.Expr, power: sympy.Expr) -> str | None:
+    """Where ``base**power`` (power < 0) makes σ² non-integrable against φ; None when it does not."""
+    p = abs(float(power))
+    if isinstance(base, sympy.Abs):
+        base = base.args[0]
+    if base.is_polynomial(Z):
+        try:
+            roots = sympy.Poly(base, Z).real_roots()
+        except (sympy.PolynomialError, NotImplementedError):
+            return None
+        for root in set(roots):
+            if roots.count(root) * p >= 0.5:  # |z - a|^{-2 m p} is not integrable at a when 2 m p >= 1
+                return f"z = {root}"
+        return None
+    x = np.linspace(-12.0, 12.0, 24_001)
+    with np.errstate(all="ignore"):
+        try:
+            v = np.asarray(Link(base, (Z,), str(base)).numpy(x), dtype=float)
+        except (ValueError, TypeError):
+            return None
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    crossing = bool(np.any(np.sign(v[:-1]) * np.sign(v[1:]) < 0))
+    touching = bool(np.min(np.abs(v)) <= 1e-12 * max(1.0, float(np.max(np.abs(v)))))
+    # a simple zero makes |f|^{-2p} non-integrable when 2p >= 1, a double one when 4p >= 1
+    if (crossing and p >= 0.5) or (touching and p >= 0.25):
+        return f"a zero of {base}"
+    return None
+
+
+def _check_square_integrable(link: Link) -> None:
+    """Refuse links with a pole (a negative power of something that vanishes): E σ² = ∞, no coefficients."""
+    if link.expr is None:
+        return
+    for node in sympy.preorder_traversal(link.expr):
+        if node.is_Pow and node.exp.is_number and node.exp.is_negative and node.base.has(Z):
+            where = _pole(node.base, node.exp)
+            if where is not None:
+                raise ValueError(
+                    f"link {link.text!r} has a pole at {where} ({node}): E σ(z)² is infinite, so it has no Hermite "
+                    "coefficients"
+                )
+
+
+def _check_finite(values: list[sympy.Expr], link: Link) -> None:
+    for k, v in enumerate(values):
+        try:
+            ok = math.isfinite(float(v))
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"link {link.text!r}: the Hermite coefficient of degree {k} overflows a double ({sympy.N(v, 5)}); "
+                "rescale the link"
+            )
+
+
 def _single_index(link: Any) -> Link:
     link = as_link(link)
     if link.arity != 1:
@@ -188,13 +255,14 @@ def hermite_coefficients(
     [sqrt(2)/sqrt(pi), 0, 1/sqrt(pi), 0, -sqrt(3)/(6*sqrt(pi))]
     """
     link = _single_index(link)
-    degree = check_int(degree, "degree", minimum=0)
+    degree = _check_degree(degree)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"normalized must be a bool, got {type(normalized).__name__}")
     method = check_choice(method, "method", ("auto", "exact", "numeric"))
     atol = check_real(atol, "atol", low=0.0)
     rtol = check_real(rtol, "rtol", low=0.0)
-    max_nodes = check_int(max_nodes, "max_nodes", minimum=64)
+    max_nodes = check_int(max_nodes, "max_nodes", minimum=64, maximum=1 << 22)
+    _check_square_integrable(link)
 
     parts = _exact_pieces(link) if method != "numeric" else None
     if method == "exact" and parts is None:
@@ -205,9 +273,16 @@ def hermite_coefficients(
     if parts is not None:
         gammas = exact_coefficients(parts, degree)
         if normalized:
-            return [tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+            gammas = [tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
+        _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
         return gammas
     c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
+    _check_finite([sympy.Float(float(v)) for v in c], link)
+    if float(np.max(np.abs(c))) > 1e150:  # Σ c_k² = E σ² (Parseval) would overflow a double downstream
+        raise ValueError(
+            f"link {link.text!r}: its Hermite coefficients reach {float(np.max(np.abs(c))):.3g}, so E σ(z)² overflows "
+            "a double; rescale the link"
+        )
     if normalized:
         return [sympy.Float(float(v)) for v in c]
     return [sympy.Float(float(v) * _sqrt_factorial(k)) for k, v in enumerate(c)]
@@ -245,7 +320,7 @@ def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
     >>> float(relu_hermite_coefficient(2, 0.5))
     0.3520653267642995
     """
-    k = check_int(k, "k", minimum=0)
+    k = _check_degree(k, "k")
     if isinstance(b, sympy.Basic):
         if not (b.is_number and b.is_real):
             raise ValueError(f"b must be a real number, got {b}")
@@ -253,17 +328,73 @@ def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
     elif isinstance(b, (int, np.integer)) and not isinstance(b, bool):
         exact, bb = True, sympy.Integer(int(b))
     else:
-        bf = check_real(b, "b")
-        exact, bb = False, sympy.Float(bf)
+        return _relu_hermite_float(k, check_real(b, "b"))
     if k == 0:
         value = phi(bb) + bb * Phi(bb)
     elif k == 1:
         value = Phi(bb)
     else:
-        value = phi(bb) * sympy.hermite_prob(k - 2, -bb)
+        value = phi(bb) * _hermite_at(k - 2, -bb)
     if exact:
         return tidy(value)
     return sympy.Float(sympy.N(value, 17))
+
+
+_MAX_SYMBOLIC_K = 200
+
+
+def _relu_hermite_float(k: int, b: float) -> sympy.Float:
+    """γ̃_k(b) for a float b, in mpmath with enough digits for the cancellation φ(b) + bΦ(b) at large |b|."""
+    import mpmath
+
+    ctx = mpmath.mp.clone()
+    ctx.dps = 30 + 2 * int(math.log10(abs(b) + 1.0))
+    x = ctx.mpf(b)
+    phi = ctx.exp(-x * x / 2) / ctx.sqrt(2 * ctx.pi)
+    if abs(b) <= 1e6:
+        Phi = ctx.erfc(-x / ctx.sqrt(2)) / 2
+        mills = None
+    else:  # Mills' ratio (1 - Φ(t))/φ(t) = 1/t - 1/t³ + 3/t⁵ - ..., relative error < 1e-30 at t > 1e6
+        t = abs(x)
+        mills = 1 / t - 1 / t**3 + 3 / t**5
+        Phi = phi * mills if b < 0 else 1 - phi * mills
+    if k == 0:
+        # φ(b) + bΦ(b) = φ(b)(1/b² - 3/b⁴ + 15/b⁶ - ...) for b -> -∞ (no cancellation)
+        value = phi * (1 / x**2 - 3 / x**4 + 15 / x**6) if (mills is not None and b < 0) else phi + x * Phi
+    elif k == 1:
+        value = Phi
+    else:
+        prev, cur = ctx.mpf(1), -x
+        for j in range(1, k - 2):
+            prev, cur = cur, -x * cur - j * prev
+        value = phi * (prev if k == 2 else cur)
+    return sympy.Float(ctx.nstr(value, 20, min_fixed=1, max_fixed=0), 17)
+
+
+def _hermite_at(m: int, x: sympy.Expr) -> sympy.Expr:
+    """He_m(x) by the three-term recurrence: exact for rational x, 40 digits for a Float x."""
+    if x.is_Rational or isinstance(x, sympy.Float):
+        if x.is_Rational:
+            from fractions import Fraction
+
+            xv: Any = Fraction(int(x.p), int(x.q))
+        else:
+            import mpmath
+
+            ctx = mpmath.mp.clone()
+            ctx.dps = 40
+            xv = ctx.mpf(str(x))
+        prev, cur = 1, xv
+        if m == 0:
+            return sympy.Integer(1)
+        for j in range(1, m):
+            prev, cur = cur, xv * cur - j * prev
+        if x.is_Rational:
+            return sympy.Rational(cur.numerator, cur.denominator)
+        return sympy.Float(str(cur), 40)
+    if m > _MAX_SYMBOLIC_K:
+        raise ValueError(f"k must be <= {_MAX_SYMBOLIC_K + 2} for an irrational exact b (give b as a float), got {m + 2}")
+    return sympy.hermite_prob(m, x)
 
 
 def gaussian_expectation(link: Any, *, method: str = "auto") -> sympy.Expr:
@@ -429,12 +560,16 @@ def hermite_tensors(link: Any, degree: int) -> list[Any]:
     (0, [0, 0], [[2, 1], [1, 0]])
     """
     link = as_link(link)
-    degree = check_int(degree, "degree", minimum=0)
+    degree = _check_degree(degree)
     if link.expr is None or not link.expr.is_polynomial(*link.variables):
         raise ValueError(f"hermite_tensors needs a polynomial link, got {link.text!r}")
     r = link.arity
-    if r**degree > 10**6:
-        raise ValueError(f"degree: r**degree = {r}**{degree} tensor entries is too many (at most 1e6)")
+    top = limits().tensor_entries
+    if sum(r**k for k in range(min(degree, 64) + 1)) > top or (r == 1 and degree + 1 > top):
+        raise ValueError(
+            f"degree: the tensors T_0 .. T_{degree} of a link with r = {r} hold more than {top} entries "
+            "(theorylab._limits: tensor_entries)"
+        )
     poly = sympy.Poly(sympy.expand(link.expr), *link.variables)
     coeffs: dict[tuple[int, ...], sympy.Expr] = {}
     for monom, c in poly.terms():

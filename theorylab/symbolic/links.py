@@ -18,6 +18,16 @@ the variable ``z`` or the variables ``z1, z2, ...``, the operators ``+ - * / **`
 and the one-argument functions ``relu abs sign tanh exp cos sin sqrt`` and ``Hek`` for the
 probabilists' Hermite polynomial of degree k (``He0`` ... ``He200``).
 
+Limits
+------
+The parser bounds the work it accepts, not only the text (all in :mod:`theorylab._limits`, overridable):
+at most 2000 characters; variables ``z1`` .. ``z64`` (``link_variables``); every number, as written or
+as computed from constants, of magnitude between 10^-300 and 10^300 (``link_literal_log10``); exponents of
+z at most 64 per power; a polynomial degree after expansion of at most 400 (``link_degree``) and at most
+20 000 monomials after expansion (``link_terms``), both bounded from the expression tree without expanding
+it; nesting at most 60 levels (a flat sum or product of any length counts as one level). Each refusal
+names the token.
+
 Examples
 --------
 >>> link = as_link("He3(z)")
@@ -39,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +58,14 @@ from typing import Any
 
 import numpy as np
 import sympy
+
+from theorylab._limits import limits
+from theorylab.symbolic.link_bounds import (
+    check_expression_size,
+    check_magnitude,
+    literal_log10,
+    number_log10,
+)
 
 __all__ = ["Link", "as_link", "parse_link", "link_variables", "Z"]
 
@@ -80,9 +99,18 @@ def link_variables(r: int) -> tuple[sympy.Symbol, ...]:
     >>> link_variables(3)
     (z1, z2, z3)
     """
+    _check_arity_limit(r)
     if r == 1:
         return (Z,)
     return tuple(sympy.Symbol(f"z{i}", real=True) for i in range(1, r + 1))
+
+
+def _check_arity_limit(r: int) -> None:
+    top = limits().link_variables
+    if r > top:
+        raise ValueError(
+            f"arity: {r} variables is more than the limit {top} (theorylab._limits: link_variables)"
+        )
 
 
 @dataclass(frozen=True)
@@ -189,6 +217,13 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
         raise ValueError(f"link: malformed expression {text.strip()!r} ({exc.msg})") from None
     names: set[str] = set()
     _collect_variables(tree.body, names)
+    for name in names:
+        m = _MULTI_VAR.match(name)
+        if m and (len(m.group(1)) > 6 or int(m.group(1)) > limits().link_variables):
+            raise ValueError(
+                f"link: variable {name!r} is beyond z{limits().link_variables} "
+                "(theorylab._limits: link_variables)"
+            )
     indices = sorted(int(m.group(1)) for m in map(_MULTI_VAR.match, names) if m)
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
@@ -204,6 +239,7 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
     for i, v in enumerate(variables, start=1):
         lookup[f"z{i}"] = v
     expr = _build(tree.body, text, lookup, depth=0)
+    check_expression_size(expr, text.strip())
     return expr, variables
 
 
@@ -218,18 +254,62 @@ def _token(node: ast.AST, text: str) -> str:
     return seg if seg is not None else type(node).__name__
 
 
+_CHAIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def _constant(node: ast.Constant, text: str) -> sympy.Expr:
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        raise ValueError(f"link: unsupported constant {_token(node, text)!r}")
+    token = _token(node, text)
+    mag = literal_log10(token)
+    if mag is None and isinstance(node.value, int) and node.value != 0:
+        mag = (abs(node.value).bit_length() - 1) * math.log10(2)
+    if mag is not None:
+        check_magnitude(mag, token)
+    try:
+        frac = Fraction(token.replace("_", ""))
+    except ValueError:
+        frac = Fraction(node.value)
+    return sympy.Rational(frac.numerator, frac.denominator)
+
+
+def _power(left: sympy.Expr, right: sympy.Expr, node: ast.AST, text: str) -> sympy.Expr:
+    token = _token(node, text)
+    if not right.is_number:
+        raise ValueError(f"link: exponent must be a number in {token!r}")
+    exp_mag = number_log10(right)
+    if not exp_mag <= 6:
+        raise ValueError(f"link: exponent {token!r} too large (at most {_MAX_POWER})")
+    if left.is_number:
+        if left == 0 and float(right) <= 0:
+            raise ValueError(f"link: 0 to a non-positive power in {token!r}")
+        check_magnitude(number_log10(left) * float(right), token)
+    elif abs(float(right)) > _MAX_POWER:
+        raise ValueError(f"link: exponent {right} too large (at most {_MAX_POWER}) in {token!r}")
+    return left**right
+
+
+def _chain(node: ast.BinOp) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST, ast.BinOp]]]:
+    """Unroll a left-nested chain a + b - c * d ... of one precedence level into (first, [(op, operand)])."""
+    additive = isinstance(node.op, (ast.Add, ast.Sub))
+    rest: list[tuple[ast.operator, ast.AST, ast.BinOp]] = []
+    cur: ast.AST = node
+    while (
+        isinstance(cur, ast.BinOp)
+        and isinstance(cur.op, _CHAIN_OPS)
+        and isinstance(cur.op, (ast.Add, ast.Sub)) == additive
+    ):
+        rest.append((cur.op, cur.right, cur))
+        cur = cur.left
+    rest.reverse()
+    return cur, rest
+
+
 def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
     if depth > _MAX_DEPTH:
         raise ValueError(f"link: expression nested deeper than {_MAX_DEPTH} levels")
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ValueError(f"link: unsupported constant {_token(node, text)!r}")
-        token = _token(node, text)
-        try:
-            frac = Fraction(token.replace("_", ""))
-        except ValueError:
-            frac = Fraction(node.value)
-        return sympy.Rational(frac.numerator, frac.denominator)
+        return _constant(node, text)
     if isinstance(node, ast.Name):
         if node.id in lookup:
             return lookup[node.id]
@@ -245,26 +325,29 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
         if isinstance(node.op, ast.UAdd):
             return arg
         raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _CHAIN_OPS):
+        first, rest = _chain(node)
+        acc = _build(first, text, lookup, depth + 1)
+        for op, operand, whole in rest:
+            right = _build(operand, text, lookup, depth + 1)
+            if isinstance(op, ast.Add):
+                acc = acc + right
+            elif isinstance(op, ast.Sub):
+                acc = acc - right
+            elif isinstance(op, ast.Mult):
+                acc = acc * right
+            else:
+                if right == 0:
+                    raise ValueError(f"link: division by zero in {_token(whole, text)!r}")
+                acc = acc / right
+            if acc.is_Rational:  # irrational constants are checked once, on the whole expression
+                check_magnitude(number_log10(acc), _token(whole, text))
+        return acc
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         left = _build(node.left, text, lookup, depth + 1)
         right = _build(node.right, text, lookup, depth + 1)
-        op = node.op
-        if isinstance(op, ast.Add):
-            return left + right
-        if isinstance(op, ast.Sub):
-            return left - right
-        if isinstance(op, ast.Mult):
-            return left * right
-        if isinstance(op, ast.Div):
-            if right == 0:
-                raise ValueError(f"link: division by zero in {_token(node, text)!r}")
-            return left / right
-        if isinstance(op, ast.Pow):
-            if not right.is_number:
-                raise ValueError(f"link: exponent must be a number in {_token(node, text)!r}")
-            if abs(float(right)) > _MAX_POWER:
-                raise ValueError(f"link: exponent {right} too large (at most {_MAX_POWER}) in {_token(node, text)!r}")
-            return left**right
+        return _power(left, right, node, text)
+    if isinstance(node, ast.BinOp):
         raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -275,11 +358,11 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
         m = _HERMITE.match(name)
         if m is None and name not in _FUNCTIONS:
             raise ValueError(f"link: unknown name {name!r} (allowed functions: He<k>, {', '.join(sorted(_FUNCTIONS))})")
+        if m is not None and (len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE):
+            raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
         arg = _build(node.args[0], text, lookup, depth + 1)
         if m is not None:
             k = int(m.group(1))
-            if k > _MAX_HERMITE_DEGREE:
-                raise ValueError(f"link: Hermite degree {k} too large (at most {_MAX_HERMITE_DEGREE})")
             return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)
         return _FUNCTIONS[name](arg)
     raise ValueError(f"link: unsupported syntax {_token(node, text)!r}")
@@ -292,7 +375,10 @@ def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr
     bad = [n for n in names if not (n == "z" or _MULTI_VAR.match(n))]
     if bad:
         raise ValueError(f"link: unknown symbol {sorted(bad)[0]!r}; use z or z1, z2, ...")
-    indices = sorted(int(_MULTI_VAR.match(n).group(1)) for n in names if n != "z")
+    for n in names:
+        if n != "z" and (len(n) > 7 or int(n[1:]) > limits().link_variables):
+            raise ValueError(f"link: variable {n!r} is beyond z{limits().link_variables} (theorylab._limits: link_variables)")
+    indices = sorted(int(n[1:]) for n in names if n != "z")
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
     inferred = max(indices) if indices else 1
@@ -357,6 +443,7 @@ def as_link(link: Any, arity: int | None = None) -> Link:
         if not isinstance(link, sympy.Expr):
             raise TypeError(f"link must be a SymPy expression, got {type(link).__name__}")
         expr, variables = _check_expr_symbols(link, arity)
+        check_expression_size(expr, str(expr)[:80])
         return Link(expr=expr, variables=variables, text=str(expr))
     if callable(link):
         r = 1 if arity is None else arity
@@ -378,7 +465,6 @@ _UNARY_NUMPY: dict[type, Callable[[np.ndarray], np.ndarray]] = {
     sympy.log: np.log,
     sympy.sinh: np.sinh,
     sympy.cosh: np.cosh,
-    sympy.erf: None,  # filled lazily below
 }
 
 
@@ -456,7 +542,7 @@ def _compile(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> Callable[
         for typ, op in ops.items():
             if isinstance(c, typ):
                 lhs, rhs = build(c.lhs), build(c.rhs)
-                return lambda cols, op=op: op(lhs(cols), rhs(cols))
+                return lambda cols, op=op: op(lhs(cols), rhs(cols))  # type: ignore[misc]
         if isinstance(c, sympy.And):
             parts = [build_cond(a) for a in c.args]
             return lambda cols: _fold(parts, cols, np.logical_and)

@@ -98,9 +98,17 @@ def _refine(parts: Sequence[Pieces], extra: Sequence[sympy.Expr] = ()) -> tuple[
     return points, table
 
 
+#: Work bound of the exact path (issue 12): kinks are roots of polynomials of degree <= 8, at most 2 of them
+#: irrational per polynomial (He_k at nested radicals costs minutes; such links take the numeric path instead).
+_MAX_KINK_DEGREE = 8
+_MAX_IRRATIONAL_KINKS = 2
+
+
 def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
     if poly.is_zero or poly.degree() <= 0:
         return []
+    if poly.degree() > _MAX_KINK_DEGREE:
+        raise NotPiecewisePolynomial
     try:
         roots = poly.real_roots()
     except Exception:  # noqa: BLE001 - domains real_roots cannot handle (e.g. pi in the coefficients)
@@ -113,6 +121,8 @@ def _real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
                 raise NotPiecewisePolynomial from None
             if r.is_real:
                 roots.append(r)
+    if sum(1 for r in set(roots) if not r.is_Rational) > _MAX_IRRATIONAL_KINKS:
+        raise NotPiecewisePolynomial
     return _merge_points([roots])
 
 
