@@ -144,3 +144,30 @@ def test_integer_valued_float_J_is_accepted_and_masks_refused() -> None:
     assert net.J.tolist() == [0, 2]
     with pytest.raises(TypeError, match="boolean mask"):
         train_algorithm2(X, X[:, 0], J=[True, False, True, False, False], m=2, rng=0)
+
+
+def test_simulation_sizes_and_flags_are_refused_before_any_work():
+    import theorylab as tl
+
+    with pytest.raises(ValueError, match=r"^d: a simulation with d = 1000000000"):
+        tl.simulate("He2(z)", d=10**9, n=100)
+    with pytest.raises(ValueError, match=r"^n: 1000000000000 samples is more than the limit"):
+        tl.simulate("He2(z)", d=64, n=10**12)
+    with pytest.raises(ValueError, match=r"^trials: "):
+        tl.simulate("He2(z)", d=64, n=1000, trials=10**9)
+    with pytest.raises(TypeError, match="mu_correction must be True or False"):
+        tl.simulate("He2(z)", d=64, n=100, mu_correction="no")
+    with pytest.raises(ValueError, match=r"^ratio: .* checkpoints"):
+        tl.checkpoint_grid(10**12, 1, 1 + 1e-7)
+    # the reduced engine works in r + m dimensions: a huge d is fine there
+    res = tl.simulate("He2(z)", d=10**7, n=200, method="online_sgd", trials=2, engine="reduced")
+    assert res.config["engine"] == "reduced"
+
+
+def test_effective_sparsity_of_a_zero_matrix_is_refused():
+    import numpy as np
+
+    from theorylab.symbolic.sparsity import effective_sparsity
+
+    with pytest.raises(ValueError, match="all zero"):
+        effective_sparsity(np.zeros((8, 1)), 0.0)

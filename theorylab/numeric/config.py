@@ -96,6 +96,9 @@ def checkpoint_grid(n: int, n_min: int | None = None, ratio: float = DEFAULT_RAT
     n = check_int(n, "n", minimum=1)
     n_min = min(n, 64) if n_min is None else check_int(n_min, "n_min", minimum=1, maximum=n)
     ratio = check_real(ratio, "ratio", low=1.0, low_open=True)
+    from theorylab._limits import check_checkpoint_count
+
+    check_checkpoint_count(n, n_min, ratio)  # refuse a grid too fine before allocating it
     if n_min == n:
         return np.array([n], dtype=np.int64)
     K = max(2, int(math.ceil(math.log(n / n_min) / math.log(ratio))) + 1)
@@ -273,28 +276,44 @@ def simulation_config(
         chunk_size=None if chunk_size is None else check_int(chunk_size, "chunk_size", minimum=1),
         dtype=check_dtype(dtype), V=V,
         k_star=_k_star(lk, k_star) if needs_k else (None if k_star is None else check_int(k_star, "k_star", minimum=1)),
-        mu_correction=(r >= 2) if mu_correction is None else bool(mu_correction),
-        compute_risk=criterion.needs_risk if compute_risk is None else bool(compute_risk),
-        n_test=check_int(n_test, "n_test", minimum=1), normalize=bool(normalize),
-        baseline_options=dict(baseline_options or {}), progress=bool(progress), engine="full",
+        mu_correction=(r >= 2) if mu_correction is None else _flag(mu_correction, "mu_correction"),
+        compute_risk=criterion.needs_risk if compute_risk is None else _flag(compute_risk, "compute_risk"),
+        n_test=check_int(n_test, "n_test", minimum=1), normalize=_flag(normalize, "normalize"),
+        baseline_options=dict(baseline_options or {}), progress=_flag(progress, "progress"), engine="full",
         strategy=strategy, baseline=baseline,
     )
     return _with_engine(cfg, engine)
 
 
+def _flag(value: Any, name: str) -> bool:
+    """A yes/no argument: a bool (or NumPy bool), never a string or a number read as true."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+
+
 def _with_engine(cfg: SimulationConfig, engine: str) -> SimulationConfig:
     from dataclasses import replace
 
-    if engine == "full":
-        return cfg
-    why = reduction_obstacle(cfg)
-    if why is None:
-        return replace(cfg, engine="reduced")
-    if engine == "reduced":
-        raise ValueError(
-            f"engine='reduced': method {cfg.method!r} has no exact reduction ({why}); use engine='full' or 'auto'"
-        )
+    if engine != "full":
+        why = reduction_obstacle(cfg)
+        if why is None:
+            cfg = replace(cfg, engine="reduced")
+        elif engine == "reduced":
+            raise ValueError(
+                f"engine='reduced': method {cfg.method!r} has no exact reduction ({why}); use engine='full' or 'auto'"
+            )
+    _check_size(cfg)
     return cfg
+
+
+def _check_size(cfg: SimulationConfig) -> None:
+    """Memory and time refused before any work (theorylab._limits); the reduced engines work in r + m dimensions."""
+    from theorylab._limits import check_simulation_size
+
+    d = cfg.d if cfg.engine == "full" else min(cfg.d, cfg.r + cfg.width + 1)
+    check_simulation_size(d, cfg.n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype,
+                          pruned=cfg.strategy not in (None, "none") and cfg.engine == "full")
 
 
 def reduction_obstacle(cfg: SimulationConfig) -> str | None:

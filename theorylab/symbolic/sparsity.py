@@ -137,6 +137,8 @@ def effective_sparsity(V_or_Rq: Any, q: float, r: int | None = None) -> float:
         arr = check_matrix(V_or_Rq)
         if r is not None and check_int(r, "r", minimum=1) != arr.shape[1]:
             raise ValueError(f"r = {r} does not match V with {arr.shape[1]} columns")
+        if not np.any(arr):
+            raise ValueError("V is all zero: it has no support, so no effective sparsity (V must have orthonormal columns)")
         r = arr.shape[1]
         R_q = lq_norm(arr, q)
     return float((R_q / r ** (q / 2)) ** (2.0 / (2.0 - q)))
