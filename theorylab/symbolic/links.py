@@ -48,24 +48,18 @@ ValueError: link: unknown name '__import__' (allowed functions: He<k>, abs, cos,
 from __future__ import annotations
 
 import ast
-import functools
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy
 
 from theorylab._limits import limits
-from theorylab.symbolic.link_bounds import (
-    check_expression_size,
-    check_magnitude,
-    literal_log10,
-    number_log10,
-)
+from theorylab.symbolic.link_bounds import check_expression_size
+from theorylab.symbolic.link_builder import build_expression
+from theorylab.symbolic.link_numpy import compile_link
 
 __all__ = ["Link", "as_link", "parse_link", "link_variables", "Z"]
 
@@ -73,21 +67,6 @@ __all__ = ["Link", "as_link", "parse_link", "link_variables", "Z"]
 Z = sympy.Symbol("z", real=True)
 
 _MAX_TEXT = 2000
-_MAX_DEPTH = 60
-_MAX_HERMITE_DEGREE = 200
-_MAX_POWER = 64
-_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
-    "relu": lambda a: sympy.Max(a, 0),
-    "abs": sympy.Abs,
-    "sign": sympy.sign,
-    "tanh": sympy.tanh,
-    "exp": sympy.exp,
-    "cos": sympy.cos,
-    "sin": sympy.sin,
-    "sqrt": sympy.sqrt,
-}
-_CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
-_HERMITE = re.compile(r"He(\d+)\Z")
 _MULTI_VAR = re.compile(r"z(\d+)\Z")
 
 
@@ -170,7 +149,7 @@ class Link:
         if self.func is not None:
             out = self.func(cols[0] if r == 1 else arr)
         else:
-            out = _compile(self.expr, self.variables)(cols)
+            out = compile_link(self.expr, self.variables)(cols)
         out = np.asarray(out)
         shape = cols[0].shape
         if out.shape != shape:
@@ -238,7 +217,7 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
     lookup = {"z": variables[0]} if arity == 1 else {}
     for i, v in enumerate(variables, start=1):
         lookup[f"z{i}"] = v
-    expr = _build(tree.body, text, lookup, depth=0)
+    expr = build_expression(tree.body, text, lookup)
     check_expression_size(expr, text.strip())
     return expr, variables
 
@@ -247,125 +226,6 @@ def _collect_variables(node: ast.AST, names: set[str]) -> None:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and (sub.id == "z" or _MULTI_VAR.match(sub.id)):
             names.add(sub.id)
-
-
-def _token(node: ast.AST, text: str) -> str:
-    seg = ast.get_source_segment(text.strip(), node)
-    return seg if seg is not None else type(node).__name__
-
-
-_CHAIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
-
-
-def _constant(node: ast.Constant, text: str) -> sympy.Expr:
-    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-        raise ValueError(f"link: unsupported constant {_token(node, text)!r}")
-    token = _token(node, text)
-    mag = literal_log10(token)
-    if mag is None and isinstance(node.value, int) and node.value != 0:
-        mag = (abs(node.value).bit_length() - 1) * math.log10(2)
-    if mag is not None:
-        check_magnitude(mag, token)
-    try:
-        frac = Fraction(token.replace("_", ""))
-    except ValueError:
-        frac = Fraction(node.value)
-    return sympy.Rational(frac.numerator, frac.denominator)
-
-
-def _power(left: sympy.Expr, right: sympy.Expr, node: ast.AST, text: str) -> sympy.Expr:
-    token = _token(node, text)
-    if not right.is_number:
-        raise ValueError(f"link: exponent must be a number in {token!r}")
-    exp_mag = number_log10(right)
-    if not exp_mag <= 6:
-        raise ValueError(f"link: exponent {token!r} too large (at most {_MAX_POWER})")
-    if left.is_number:
-        if left == 0 and float(right) <= 0:
-            raise ValueError(f"link: 0 to a non-positive power in {token!r}")
-        check_magnitude(number_log10(left) * float(right), token)
-    elif abs(float(right)) > _MAX_POWER:
-        raise ValueError(f"link: exponent {right} too large (at most {_MAX_POWER}) in {token!r}")
-    return left**right
-
-
-def _chain(node: ast.BinOp) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST, ast.BinOp]]]:
-    """Unroll a left-nested chain a + b - c * d ... of one precedence level into (first, [(op, operand)])."""
-    additive = isinstance(node.op, (ast.Add, ast.Sub))
-    rest: list[tuple[ast.operator, ast.AST, ast.BinOp]] = []
-    cur: ast.AST = node
-    while (
-        isinstance(cur, ast.BinOp)
-        and isinstance(cur.op, _CHAIN_OPS)
-        and isinstance(cur.op, (ast.Add, ast.Sub)) == additive
-    ):
-        rest.append((cur.op, cur.right, cur))
-        cur = cur.left
-    rest.reverse()
-    return cur, rest
-
-
-def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
-    if depth > _MAX_DEPTH:
-        raise ValueError(f"link: expression nested deeper than {_MAX_DEPTH} levels")
-    if isinstance(node, ast.Constant):
-        return _constant(node, text)
-    if isinstance(node, ast.Name):
-        if node.id in lookup:
-            return lookup[node.id]
-        if node.id in _CONSTANTS:
-            return _CONSTANTS[node.id]
-        if node.id in _FUNCTIONS or _HERMITE.match(node.id):
-            raise ValueError(f"link: function {node.id!r} must be called with one argument, e.g. {node.id}(z)")
-        raise ValueError(f"link: unknown name {node.id!r} (allowed functions: He<k>, {', '.join(sorted(_FUNCTIONS))})")
-    if isinstance(node, ast.UnaryOp):
-        arg = _build(node.operand, text, lookup, depth + 1)
-        if isinstance(node.op, ast.USub):
-            return -arg
-        if isinstance(node.op, ast.UAdd):
-            return arg
-        raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
-    if isinstance(node, ast.BinOp) and isinstance(node.op, _CHAIN_OPS):
-        first, rest = _chain(node)
-        acc = _build(first, text, lookup, depth + 1)
-        for op, operand, whole in rest:
-            right = _build(operand, text, lookup, depth + 1)
-            if isinstance(op, ast.Add):
-                acc = acc + right
-            elif isinstance(op, ast.Sub):
-                acc = acc - right
-            elif isinstance(op, ast.Mult):
-                acc = acc * right
-            else:
-                if right == 0:
-                    raise ValueError(f"link: division by zero in {_token(whole, text)!r}")
-                acc = acc / right
-            if acc.is_Rational:  # irrational constants are checked once, on the whole expression
-                check_magnitude(number_log10(acc), _token(whole, text))
-        return acc
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        left = _build(node.left, text, lookup, depth + 1)
-        right = _build(node.right, text, lookup, depth + 1)
-        return _power(left, right, node, text)
-    if isinstance(node, ast.BinOp):
-        raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            raise ValueError(f"link: unsupported call {_token(node, text)!r}")
-        name = node.func.id
-        if node.keywords or len(node.args) != 1:
-            raise ValueError(f"link: function {name!r} takes exactly one positional argument")
-        m = _HERMITE.match(name)
-        if m is None and name not in _FUNCTIONS:
-            raise ValueError(f"link: unknown name {name!r} (allowed functions: He<k>, {', '.join(sorted(_FUNCTIONS))})")
-        if m is not None and (len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE):
-            raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
-        arg = _build(node.args[0], text, lookup, depth + 1)
-        if m is not None:
-            k = int(m.group(1))
-            return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)
-        return _FUNCTIONS[name](arg)
-    raise ValueError(f"link: unsupported syntax {_token(node, text)!r}")
 
 
 def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
@@ -450,113 +310,3 @@ def as_link(link: Any, arity: int | None = None) -> Link:
         name = getattr(link, "__name__", type(link).__name__)
         return Link(expr=None, variables=link_variables(r), text=f"<callable {name}>", func=link)
     raise TypeError(f"link must be a string, a SymPy expression, a callable or a Link, got {type(link).__name__}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Compilation of a SymPy tree to a vectorised NumPy function (no lambdify, no eval).
-
-_UNARY_NUMPY: dict[type, Callable[[np.ndarray], np.ndarray]] = {
-    sympy.Abs: np.abs,
-    sympy.sign: np.sign,
-    sympy.tanh: np.tanh,
-    sympy.exp: np.exp,
-    sympy.cos: np.cos,
-    sympy.sin: np.sin,
-    sympy.log: np.log,
-    sympy.sinh: np.sinh,
-    sympy.cosh: np.cosh,
-}
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-
-    return erf(x)
-
-
-_UNARY_NUMPY[sympy.erf] = _erf
-
-
-@functools.lru_cache(maxsize=256)
-def _compile(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> Callable[[list[np.ndarray]], Any]:
-    """Compile once per (expression, variables); later calls reuse the closure tree."""
-    index = {v: i for i, v in enumerate(variables)}
-
-    def build(e: sympy.Expr) -> Callable[[list[np.ndarray]], Any]:
-        if e.is_Symbol:
-            if e not in index:
-                raise ValueError(f"link: unknown symbol {e.name!r}")
-            i = index[e]
-            return lambda cols: cols[i]
-        if e.is_Number or e.is_NumberSymbol:
-            value = float(e)
-            return lambda cols: value
-        if e.is_Add:
-            parts = [build(a) for a in e.args]
-            return lambda cols: _fold(parts, cols, np.add)
-        if e.is_Mul:
-            parts = [build(a) for a in e.args]
-            return lambda cols: _fold(parts, cols, np.multiply)
-        if e.is_Pow:
-            base = build(e.base)
-            exp_ = e.exp
-            if exp_.is_Integer and int(exp_) >= 0:
-                k = int(exp_)
-                return lambda cols: base(cols) ** k
-            if exp_ == sympy.Rational(1, 2):
-                return lambda cols: np.sqrt(base(cols))
-            ef = build(exp_)
-            return lambda cols: np.power(np.asarray(base(cols), dtype=float), ef(cols))
-        if isinstance(e, (sympy.Max, sympy.Min)):
-            parts = [build(a) for a in e.args]
-            op = np.maximum if isinstance(e, sympy.Max) else np.minimum
-            return lambda cols: _fold(parts, cols, op)
-        if isinstance(e, sympy.Heaviside):
-            arg = build(e.args[0])
-            return lambda cols: np.heaviside(arg(cols), 0.5)
-        if isinstance(e, sympy.Piecewise):
-            pieces = [(build(val), build_cond(cond)) for val, cond in e.args]
-
-            def piecewise(cols: list[np.ndarray]) -> np.ndarray:
-                shape = np.shape(cols[0])
-                conds = [np.broadcast_to(c(cols), shape) for _, c in pieces]
-                vals = [np.broadcast_to(v(cols), shape) for v, _ in pieces]
-                return np.select(conds, vals, default=np.nan)
-
-            return piecewise
-        func = _UNARY_NUMPY.get(type(e))
-        if func is not None and len(e.args) == 1:
-            arg = build(e.args[0])
-            return lambda cols: func(arg(cols))
-        raise ValueError(f"link: cannot evaluate {type(e).__name__} numerically")
-
-    def build_cond(c: Any) -> Callable[[list[np.ndarray]], Any]:
-        if c is sympy.true or c is True:
-            return lambda cols: True
-        ops = {
-            sympy.StrictGreaterThan: np.greater,
-            sympy.GreaterThan: np.greater_equal,
-            sympy.StrictLessThan: np.less,
-            sympy.LessThan: np.less_equal,
-        }
-        for typ, op in ops.items():
-            if isinstance(c, typ):
-                lhs, rhs = build(c.lhs), build(c.rhs)
-                return lambda cols, op=op: op(lhs(cols), rhs(cols))  # type: ignore[misc]
-        if isinstance(c, sympy.And):
-            parts = [build_cond(a) for a in c.args]
-            return lambda cols: _fold(parts, cols, np.logical_and)
-        if isinstance(c, sympy.Or):
-            parts = [build_cond(a) for a in c.args]
-            return lambda cols: _fold(parts, cols, np.logical_or)
-        raise ValueError(f"link: cannot evaluate condition {c}")
-
-    return build(expr)
-
-
-def _fold(parts: list[Callable], cols: list[np.ndarray], op: Callable) -> Any:
-    acc = parts[0](cols)
-    for p in parts[1:]:
-        acc = op(acc, p(cols))
-    return acc
-
