@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -42,19 +41,19 @@ from typing import Any
 import numpy as np
 import sympy
 
-from theorylab._limits import limits
 from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
+from theorylab.symbolic._hermite_degree import check_degree
+from theorylab.symbolic.hermite_tensors import hermite_tensors
 from theorylab.symbolic.links import Link, Z, as_link
 from theorylab.symbolic.piecewise import (
     NotPiecewisePolynomial,
-    Phi,
     Pieces,
     exact_coefficients,
-    phi,
     pieces,
     tidy,
 )
+from theorylab.symbolic.relu_hermite import relu_hermite_coefficient
 
 __all__ = [
     "hermite_coefficients",
@@ -126,14 +125,6 @@ def _sqrt_factorial(k: int) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # Public API.
-
-
-def _check_degree(degree: Any, name: str = "degree") -> int:
-    top = limits().hermite_degree
-    degree = check_int(degree, name, minimum=0)
-    if degree > top:
-        raise ValueError(f"{name} must be <= {top} (theorylab._limits: hermite_degree), got {degree}")
-    return degree
 
 
 def _pole(base: sympy.Expr, power: sympy.Expr) -> str | None:
@@ -255,7 +246,7 @@ def hermite_coefficients(
     [sqrt(2)/sqrt(pi), 0, 1/sqrt(pi), 0, -sqrt(3)/(6*sqrt(pi))]
     """
     link = _single_index(link)
-    degree = _check_degree(degree)
+    degree = check_degree(degree)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"normalized must be a bool, got {type(normalized).__name__}")
     method = check_choice(method, "method", ("auto", "exact", "numeric"))
@@ -303,98 +294,6 @@ def hermite_expansion(link: Any, degree: int, **kwargs: Any) -> sympy.Expr:
     gammas = hermite_coefficients(link, degree, **kwargs)
     terms = [g / sympy.factorial(k) * sympy.hermite_prob(k, Z) for k, g in enumerate(gammas) if g != 0]
     return sympy.Add(*terms)
-
-
-def relu_hermite_coefficient(k: int, b: Any) -> sympy.Expr:
-    """γ̃_k(b) = E[ϕ(z + b) He_k(z)] for the ReLU ϕ with bias b (Prop. 13, eq. C.5, p. 24).
-
-    γ̃_0(b) = φ(b) + bΦ(b), γ̃_1(b) = 1 - Φ(-b) = Φ(b), and γ̃_k(b) = e^{-b²/2}/√(2π) He_{k-2}(-b) for k >= 2.
-    Exact when b is an exact number (int, Rational, SymPy expression); a SymPy Float for a float b.
-
-    Examples
-    --------
-    >>> relu_hermite_coefficient(4, 0)
-    -sqrt(2)/(2*sqrt(pi))
-    >>> relu_hermite_coefficient(1, 0)
-    1/2
-    >>> float(relu_hermite_coefficient(2, 0.5))
-    0.3520653267642995
-    """
-    k = _check_degree(k, "k")
-    if isinstance(b, sympy.Basic):
-        if not (b.is_number and b.is_real):
-            raise ValueError(f"b must be a real number, got {b}")
-        exact, bb = True, b
-    elif isinstance(b, (int, np.integer)) and not isinstance(b, bool):
-        exact, bb = True, sympy.Integer(int(b))
-    else:
-        return _relu_hermite_float(k, check_real(b, "b"))
-    if k == 0:
-        value = phi(bb) + bb * Phi(bb)
-    elif k == 1:
-        value = Phi(bb)
-    else:
-        value = phi(bb) * _hermite_at(k - 2, -bb)
-    if exact:
-        return tidy(value)
-    return sympy.Float(sympy.N(value, 17))
-
-
-_MAX_SYMBOLIC_K = 200
-
-
-def _relu_hermite_float(k: int, b: float) -> sympy.Float:
-    """γ̃_k(b) for a float b, in mpmath with enough digits for the cancellation φ(b) + bΦ(b) at large |b|."""
-    import mpmath
-
-    ctx = mpmath.mp.clone()
-    ctx.dps = 30 + 2 * int(math.log10(abs(b) + 1.0))
-    x = ctx.mpf(b)
-    phi = ctx.exp(-x * x / 2) / ctx.sqrt(2 * ctx.pi)
-    if abs(b) <= 1e6:
-        Phi = ctx.erfc(-x / ctx.sqrt(2)) / 2
-        mills = None
-    else:  # Mills' ratio (1 - Φ(t))/φ(t) = 1/t - 1/t³ + 3/t⁵ - ..., relative error < 1e-30 at t > 1e6
-        t = abs(x)
-        mills = 1 / t - 1 / t**3 + 3 / t**5
-        Phi = phi * mills if b < 0 else 1 - phi * mills
-    if k == 0:
-        # φ(b) + bΦ(b) = φ(b)(1/b² - 3/b⁴ + 15/b⁶ - ...) for b -> -∞ (no cancellation)
-        value = phi * (1 / x**2 - 3 / x**4 + 15 / x**6) if (mills is not None and b < 0) else phi + x * Phi
-    elif k == 1:
-        value = Phi
-    else:
-        prev, cur = ctx.mpf(1), -x
-        for j in range(1, k - 2):
-            prev, cur = cur, -x * cur - j * prev
-        value = phi * (prev if k == 2 else cur)
-    return sympy.Float(ctx.nstr(value, 20, min_fixed=1, max_fixed=0), 17)
-
-
-def _hermite_at(m: int, x: sympy.Expr) -> sympy.Expr:
-    """He_m(x) by the three-term recurrence: exact for rational x, 40 digits for a Float x."""
-    if x.is_Rational or isinstance(x, sympy.Float):
-        if x.is_Rational:
-            from fractions import Fraction
-
-            xv: Any = Fraction(int(x.p), int(x.q))
-        else:
-            import mpmath
-
-            ctx = mpmath.mp.clone()
-            ctx.dps = 40
-            xv = ctx.mpf(str(x))
-        prev, cur = 1, xv
-        if m == 0:
-            return sympy.Integer(1)
-        for j in range(1, m):
-            prev, cur = cur, xv * cur - j * prev
-        if x.is_Rational:
-            return sympy.Rational(cur.numerator, cur.denominator)
-        return sympy.Float(str(cur), 40)
-    if m > _MAX_SYMBOLIC_K:
-        raise ValueError(f"k must be <= {_MAX_SYMBOLIC_K + 2} for an irrational exact b (give b as a float), got {m + 2}")
-    return sympy.hermite_prob(m, x)
 
 
 def gaussian_expectation(link: Any, *, method: str = "auto") -> sympy.Expr:
@@ -536,59 +435,3 @@ def normalize_link(link: Any) -> Link:
         text=f"normalized({link.text})",
         func=lambda z: (np.asarray(func(z), dtype=float) - m) / s,
     )
-
-
-def _hermite_basis_of_power(p: int) -> dict[int, sympy.Integer]:
-    """z^p = Σ_j p!/(2^j j! (p-2j)!) He_{p-2j}(z)."""
-    return {
-        p - 2 * j: sympy.Integer(math.factorial(p) // (2**j * math.factorial(j) * math.factorial(p - 2 * j)))
-        for j in range(p // 2 + 1)
-    }
-
-
-def hermite_tensors(link: Any, degree: int) -> list[Any]:
-    """Hermite tensors T_k = E[σ(z) He_k(z)], k = 0..degree, of a polynomial link of r variables.
-
-    ``He_k(z)`` is the multivariate Hermite tensor: its entry (i_1, ..., i_k) is Π_l He_{β_l}(z_l), where β_l
-    counts the indices equal to l. T_0 is a SymPy number; T_k (k >= 1) is a SymPy ``ImmutableDenseNDimArray``
-    of shape (r,)*k, symmetric, so that σ = Σ_k (1/k!) ⟨T_k, He_k(z)⟩.
-
-    Examples
-    --------
-    >>> T = hermite_tensors("z1*z2 + He2(z1)", 2)
-    >>> T[0], T[1], T[2]
-    (0, [0, 0], [[2, 1], [1, 0]])
-    """
-    link = as_link(link)
-    degree = _check_degree(degree)
-    if link.expr is None or not link.expr.is_polynomial(*link.variables):
-        raise ValueError(f"hermite_tensors needs a polynomial link, got {link.text!r}")
-    r = link.arity
-    top = limits().tensor_entries
-    if sum(r**k for k in range(min(degree, 64) + 1)) > top or (r == 1 and degree + 1 > top):
-        raise ValueError(
-            f"degree: the tensors T_0 .. T_{degree} of a link with r = {r} hold more than {top} entries "
-            "(theorylab._limits: tensor_entries)"
-        )
-    poly = sympy.Poly(sympy.expand(link.expr), *link.variables)
-    coeffs: dict[tuple[int, ...], sympy.Expr] = {}
-    for monom, c in poly.terms():
-        expansions = [_hermite_basis_of_power(p) for p in monom]
-        for combo in itertools.product(*[list(e.items()) for e in expansions]):
-            beta = tuple(b for b, _ in combo)
-            value = c
-            for _, v in combo:
-                value *= v
-            coeffs[beta] = coeffs.get(beta, 0) + value
-    # E[σ He_β] = b_β Π β_l!
-    moments = {
-        beta: sympy.expand(v * sympy.Mul(*[sympy.factorial(b) for b in beta])) for beta, v in coeffs.items()
-    }
-    out: list[Any] = [moments.get((0,) * r, sympy.Integer(0))]
-    for k in range(1, degree + 1):
-        entries = []
-        for idx in itertools.product(range(r), repeat=k):
-            beta = tuple(idx.count(i) for i in range(r))
-            entries.append(moments.get(beta, sympy.Integer(0)))
-        out.append(sympy.ImmutableDenseNDimArray(entries, (r,) * k))
-    return out
