@@ -56,9 +56,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import special, stats
 
-from theorylab._limits import check_resamples, format_bytes, limits
+from theorylab._limits import check_resamples
 from theorylab._validation import (
     check_choice,
     check_grid,
@@ -67,6 +67,16 @@ from theorylab._validation import (
     check_real,
     check_rng,
 )
+from theorylab.compare.threshold_crossing import SPACING_BANDWIDTH as SPACING_BANDWIDTH
+from theorylab.compare.threshold_crossing import (
+    bootstrap_crossing,
+    cdf_from_indices,
+    check_bootstrap_memory,
+    crossing_log,
+    robust_se,
+    spacing_se,
+)
+from theorylab.compare.threshold_logistic import LogisticFit, fit_logistic
 
 __all__ = [
     "ConfidenceInterval",
@@ -86,26 +96,10 @@ _RULES = ("sustained", "first")
 #: Default number of bootstrap resamples (percentile intervals; 1999 keeps the Monte Carlo error of a
 #: 2.5% quantile near 0.35 percentage points).
 DEFAULT_RESAMPLES = 1999
-#: Half-width h (in probability) of the spacing used by the Siddiqui–Bloch–Gastwirth standard error.
-#: 0.25 is close to Bofinger's bandwidth for a median at 16-64 trials and keeps level ± h inside (0, 1).
-SPACING_BANDWIDTH = 0.25
 
 
 class CensoredThresholdWarning(UserWarning):
     """A threshold lies outside the simulated grid (censored) or could not be identified."""
-
-
-@dataclass(frozen=True)
-class LogisticFit:
-    """Maximum-likelihood logistic model of the first-success time: ``log T ~ Logistic(location, scale)``.
-
-    ``covariance`` is the inverse observed information of ``(location, scale)``.
-    """
-
-    location: float
-    scale: float
-    covariance: np.ndarray
-    converged: bool
 
 
 @dataclass(frozen=True)
@@ -218,7 +212,7 @@ def _check_success(success: Any, n_checkpoints: int, name: str = "success") -> n
 
 
 # --------------------------------------------------------------------------------------------------
-# first-success times and the crossing
+# first-success times
 
 
 def _first_success_index(success: np.ndarray, rule: str) -> np.ndarray:
@@ -265,211 +259,19 @@ def first_success(n: Any, success: Any, *, rule: str = "sustained") -> np.ndarra
     return ext[idx]
 
 
-def _cdf_from_indices(first_idx: np.ndarray, K: int) -> np.ndarray:
-    """F̂ at the checkpoints; ``first_idx`` has shape (..., trials)."""
-    idx = np.asarray(first_idx)
-    shape, T = idx.shape[:-1], idx.shape[-1]
-    rows = idx.reshape(-1, T)
-    flat = rows + (K + 1) * np.arange(rows.shape[0])[:, None]
-    hist = np.bincount(flat.ravel(), minlength=rows.shape[0] * (K + 1)).reshape(-1, K + 1)
-    return (np.cumsum(hist[:, :K], axis=1) / T).reshape(*shape, K)
-
-
-def _crossing_log(F: np.ndarray, logn: np.ndarray, level: float) -> np.ndarray:
-    """``log n*`` where the log-linear interpolation of each row of F first reaches ``level``.
-
-    ``+inf`` when a row never reaches it, ``-inf`` when it already exceeds it at the first checkpoint.
-    """
-    F = np.atleast_2d(F)
-    reached = F >= level - 1e-12
-    any_reached = reached.any(axis=-1)
-    j = np.argmax(reached, axis=-1)
-    out = np.full(F.shape[0], np.inf)
-    first = any_reached & (j == 0)
-    exact_first = first & (np.abs(F[:, 0] - level) <= 1e-12)
-    out[first] = -np.inf
-    out[exact_first] = logn[0]
-    mid = any_reached & (j > 0)
-    rows = np.nonzero(mid)[0]
-    jj = j[mid]
-    f0 = F[rows, jj - 1]
-    f1 = F[rows, jj]
-    t = np.clip((level - f0) / (f1 - f0), 0.0, 1.0)
-    out[mid] = logn[jj - 1] + t * (logn[jj] - logn[jj - 1])
-    return out
-
-
-def _spacing_bandwidth(level: float) -> float:
-    return min(SPACING_BANDWIDTH, 0.9 * level, 0.9 * (1.0 - level))
-
-
-def _spacing_se(F: np.ndarray, logn: np.ndarray, level: float, trials: int) -> np.ndarray:
-    """Siddiqui–Bloch–Gastwirth standard error of the level-quantile of log T, one per row of F.
-
-    Var(q̂_p) ≈ p(1-p) / (T f(q_p)²) and 1/f(q_p) ≈ (q_{p+h} - q_{p-h}) / (2h).
-    """
-    h = _spacing_bandwidth(level)
-    hi = _crossing_log(F, logn, level + h)
-    lo = _crossing_log(F, logn, level - h)
-    with np.errstate(invalid="ignore"):
-        se = (hi - lo) / (2 * h) * math.sqrt(level * (1 - level) / trials)
-    return np.where(np.isnan(se), np.inf, se)
-
-
-#: Stands for ±inf inside the bootstrap, so that SciPy's percentile interval (linear interpolation between order
-#: statistics) stays defined; any interpolation that involves it lands beyond the grid and is mapped back to ±inf.
-_FAR = 1e100
-
-
-def _to_far(values: np.ndarray) -> np.ndarray:
-    return np.clip(values, -_FAR, _FAR)
-
-
-def _from_far(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    """Undo :func:`_to_far` for log n* (finite values lie in [low, high]): beyond the grid means ±inf."""
-    v = np.asarray(values, dtype=float).copy()
-    v[v > high] = np.inf
-    v[v < low] = -np.inf
-    return v
-
-
-def _robust_se(dist: np.ndarray) -> float:
-    """Half the central 68.27% range of a bootstrap distribution (= sd for a normal one)."""
-    p = (1.0 - (stats.norm.cdf(1.0) - stats.norm.cdf(-1.0))) / 2.0
-    lo, hi = np.quantile(np.asarray(dist, dtype=float), [p, 1.0 - p], method="inverted_cdf")
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return math.inf
-    return float(hi - lo) / 2.0
-
-
-# --------------------------------------------------------------------------------------------------
-# logistic model of log T
-
-
-def _logistic_nll(theta: np.ndarray, left: np.ndarray, right: np.ndarray) -> float:
-    mu, eta = theta
-    s = math.exp(eta)
-    lo = (left - mu) / s
-    hi = (right - mu) / s
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # log(expit(hi) - expit(lo)) = log_expit(hi) + log_expit(-lo) + log(1 - exp(lo - hi))
-        ll = special.log_expit(hi) + special.log_expit(-lo) + np.log(-np.expm1(lo - hi))
-    return -float(np.sum(ll))
-
-
-def _hessian(f, x: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Central-difference Hessian of a scalar function."""
-    k = x.size
-    H = np.empty((k, k))
-    for i in range(k):
-        for j in range(i, k):
-            ei = np.zeros(k)
-            ej = np.zeros(k)
-            ei[i] = step[i]
-            ej[j] = step[j]
-            val = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step[i] * step[j])
-            H[i, j] = H[j, i] = val
-    return H
-
-
-def _check_bootstrap_memory(trials: int, K: int, n_resamples: int) -> None:
-    """The bootstrap holds every resample's trial indices and curve at once: refuse what would not fit."""
-    need = 8.0 * n_resamples * (trials + 2 * K + 4)
-    if need > limits().memory_bytes:
-        raise ValueError(
-            f"n_resamples: {n_resamples} resamples of {trials} trials need about {format_bytes(need)} of memory, "
-            f"more than the limit {format_bytes(limits().memory_bytes)}; use fewer resamples "
-            "(or theorylab._limits.set_limits(memory_bytes=...))"
-        )
-
-
 def _exp(x: float) -> float:
     """exp that returns inf instead of raising OverflowError (nan stays nan)."""
     return math.inf if x > 709.0 else math.exp(x)
 
-
-def _fit_logistic(first_idx: np.ndarray, logn: np.ndarray) -> tuple[LogisticFit, bool]:
-    K = logn.size
-    ext = np.concatenate([[-np.inf], logn, [np.inf]])
-    left = ext[first_idx]  # index j -> cell (logn[j-1], logn[j]]
-    right = ext[first_idx + 1]
-    spacing = float(np.min(np.diff(logn))) if K > 1 else 1.0
-    span = float(logn[-1] - logn[0]) if K > 1 else 1.0
-    finite_mid = np.where(np.isfinite(left) & np.isfinite(right), (left + right) / 2, np.nan)
-    finite_mid = np.where(np.isneginf(left), right, finite_mid)
-    finite_mid = np.where(np.isposinf(right), left, finite_mid)
-    mu0 = float(np.median(finite_mid))
-    s0 = max(float(np.std(finite_mid)) * math.sqrt(3) / math.pi, spacing)
-    eta_lo = math.log(1e-3 * spacing)
-    eta_hi = math.log(100.0 * max(span, spacing))
-    res = optimize.minimize(
-        _logistic_nll,
-        x0=np.array([mu0, math.log(s0)]),
-        args=(left, right),
-        method="L-BFGS-B",
-        bounds=[(logn[0] - 5 * span - 10, logn[-1] + 5 * span + 10), (eta_lo, eta_hi)],
-    )
-    mu, eta = res.x
-    at_bound = eta <= eta_lo + 1e-6 or eta >= eta_hi - 1e-6
-    s = math.exp(eta)
-    H = _hessian(lambda th: _logistic_nll(th, left, right), res.x, np.array([1e-4 * s + 1e-6, 1e-4]))
-    try:
-        cov_eta = np.linalg.inv(H)
-        ok = bool(np.all(np.isfinite(cov_eta)) and np.all(np.linalg.eigvalsh(cov_eta) > 0))
-    except np.linalg.LinAlgError:
-        ok = False
-    if not ok or at_bound:
-        cov = np.full((2, 2), np.nan)
-    else:
-        J = np.array([[1.0, 0.0], [0.0, s]])  # (mu, eta) -> (mu, s)
-        cov = J @ cov_eta @ J.T
-    fit = LogisticFit(location=float(mu), scale=float(s), covariance=cov, converged=bool(res.success))
-    return fit, bool(ok and not at_bound)
 
 
 # --------------------------------------------------------------------------------------------------
 # public estimators
 
 
-def _bootstrap_crossing(
-    first_idx: np.ndarray, logn: np.ndarray, level: float, confidence_level: float, n_resamples: int,
-    gen: np.random.Generator,
-) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """``scipy.stats.bootstrap`` over trials of (log n*, its spacing standard error).
-
-    Returns SciPy's own percentile interval of log n* (low, high) and the two bootstrap distributions, with ±inf
-    for resamples whose crossing lies outside the grid.
-    """
-    K, T = logn.size, first_idx.size
-
-    def statistic(i: np.ndarray, axis: int = -1) -> np.ndarray:
-        i = np.moveaxis(np.asarray(i), axis, -1)
-        shape = i.shape[:-1]
-        Fb = _cdf_from_indices(first_idx[i.reshape(-1, T)], K)
-        out = np.stack([_crossing_log(Fb, logn, level), _spacing_se(Fb, logn, level, T)])
-        return _to_far(out.reshape((2, *shape)))
-
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        res = stats.bootstrap(
-            (np.arange(T),),
-            statistic,
-            n_resamples=n_resamples,
-            vectorized=True,
-            method="percentile",
-            confidence_level=confidence_level,
-            rng=gen,
-        )
-    boot_far, spacing_far = np.asarray(res.bootstrap_distribution, dtype=float)
-    boot = _from_far(boot_far, logn[0], logn[-1])
-    boot_spacing = np.where(spacing_far >= _FAR, np.inf, spacing_far)
-    ends = np.array([res.confidence_interval.low[0], res.confidence_interval.high[0]], dtype=float)
-    lo, hi = _from_far(ends, logn[0], logn[-1])  # the stand-ins for ±inf mapped back
-    return float(lo), float(hi), boot, boot_spacing
-
-
 def _logistic_threshold(first_idx: np.ndarray, logn: np.ndarray, level: float) -> tuple[LogisticFit, float, float]:
     """The logistic model's log n* at ``level`` and its delta-method standard error."""
-    logistic, identified = _fit_logistic(first_idx, logn)
+    logistic, identified = fit_logistic(first_idx, logn)
     if not identified:
         warnings.warn(
             "the logistic scale is not identified by these curves (first successes too concentrated "
@@ -539,15 +341,15 @@ def estimate_threshold(
     confidence_level = check_probability(confidence_level, "confidence_level")
     n_resamples = check_resamples(n_resamples)
     if method == "crossing":
-        _check_bootstrap_memory(succ.shape[0], grid.size, n_resamples)
+        check_bootstrap_memory(succ.shape[0], grid.size, n_resamples)
     gen = check_rng(rng)
 
     K = grid.size
     logn = np.log(grid)
     first_idx = _first_success_index(succ, rule)
     T = first_idx.size
-    F = _cdf_from_indices(first_idx, K)
-    log_star = float(_crossing_log(F[None, :], logn, level)[0])
+    F = cdf_from_indices(first_idx, K)
+    log_star = float(crossing_log(F[None, :], logn, level)[0])
     censored = log_star == math.inf
     below = log_star == -math.inf
     bound = grid[-1] if censored else (grid[0] if below else math.nan)
@@ -556,10 +358,10 @@ def estimate_threshold(
     boot = None
     boot_spacing = None
     logistic = None
-    spacing = float(_spacing_se(F[None, :], logn, level, T)[0])
+    spacing = float(spacing_se(F[None, :], logn, level, T)[0])
     if method == "crossing":
-        lo, hi, boot, boot_spacing = _bootstrap_crossing(first_idx, logn, level, confidence_level, n_resamples, gen)
-        se = _robust_se(boot)
+        lo, hi, boot, boot_spacing = bootstrap_crossing(first_idx, logn, level, confidence_level, n_resamples, gen)
+        se = robust_se(boot)
         threshold = math.nan if (censored or below) else math.exp(log_star)
         ci = ConfidenceInterval(math.exp(lo), math.exp(hi))
     else:
