@@ -50,12 +50,13 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from theorylab._validation import check_choice, check_int, check_real, check_rng
+from theorylab.numeric.prune_result import PruneResult, top_m_indices
+from theorylab.numeric.pruning_baselines import FixedPruner, HermitePruner, MagnitudePruner
 from theorylab.numeric.teachers import check_dtype
 
 __all__ = [
@@ -100,18 +101,6 @@ def shifted_basis(d: int, c: float) -> np.ndarray:
     return E
 
 
-def top_m_indices(values: np.ndarray, M: int) -> np.ndarray:
-    """Indices of the M largest entries of a 1-d array, ties towards the lower index.
-
-    Examples
-    --------
-    >>> top_m_indices(np.array([1.0, 3.0, 3.0, 0.5]), 2).tolist()
-    [1, 2]
-    """
-    values = np.asarray(values)
-    return np.argsort(-values, kind="stable")[: min(M, values.size)]
-
-
 def _top_m_sq_sum(G: np.ndarray, M: int) -> np.ndarray:
     """Σ of the M largest squares along axis -2 (the coordinates of each gradient vector)."""
     sq = G * G
@@ -119,43 +108,6 @@ def _top_m_sq_sum(G: np.ndarray, M: int) -> np.ndarray:
     if M >= D:
         return sq.sum(axis=-2)
     return np.partition(sq, D - M, axis=-2)[..., D - M :, :].sum(axis=-2)
-
-
-@dataclass
-class PruneResult:
-    """The output of a pruning strategy.
-
-    Attributes
-    ----------
-    J : ndarray of int
-        Kept coordinates, sorted, in {0, ..., d-1}.
-    d : int
-        The original dimension.
-    n : int
-        Samples used.
-    strategy : str
-    parts : dict
-        For ``"paper"``: ``"line3"``, ``"plus"``, ``"minus"`` (index arrays in {0, ..., d}, the augmented index
-        d included if it was selected).
-    scores : dict
-        For ``"paper"``: ``"norms_plus"``, ``"norms_minus"`` (shape (d+1,), the truncated squared Frobenius
-        norms ‖∇̃R^±(ẽ_i)‖_F²) and ``"grad_minus_ed"`` (∇_j R^-(ẽ_d) of the line-3 neuron, untruncated);
-        for ``"hermite"``/``"magnitude"``: ``"score"`` (shape (d,)).
-    """
-
-    J: np.ndarray
-    d: int
-    n: int
-    strategy: str
-    parts: dict[str, np.ndarray] = field(default_factory=dict)
-    scores: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @property
-    def mask(self) -> np.ndarray:
-        """Boolean mask of J over the d original coordinates."""
-        mk = np.zeros(self.d, dtype=bool)
-        mk[self.J] = True
-        return mk
 
 
 class PaperPruner:
@@ -265,74 +217,6 @@ class PaperPruner:
         )
 
 
-class _FixedPruner:
-    augment = False
-
-    def __init__(self, d: int, J: np.ndarray, strategy: str) -> None:
-        self.d, self.n, self.strategy = d, 0, strategy
-        self.J = np.sort(np.asarray(J, dtype=np.int64))
-
-    def update(self, X: np.ndarray, y: np.ndarray) -> None:
-        self.n += len(y)
-
-    def result(self) -> PruneResult:
-        return PruneResult(J=self.J.copy(), d=self.d, n=self.n, strategy=self.strategy)
-
-
-class _HermitePruner:
-    augment = False
-
-    def __init__(self, d: int, M: int, k: int, dtype: Any) -> None:
-        self.d, self.M, self.k, self.n = d, M, k, 0
-        self.S = np.zeros(d)
-        self.coef = np.zeros(k + 1)
-        self.coef[k] = 1.0
-        self.dtype = check_dtype(dtype)
-
-    def update(self, X: np.ndarray, y: np.ndarray) -> None:
-        from numpy.polynomial.hermite_e import hermeval
-
-        Xd = np.asarray(X)[:, : self.d]
-        self.S += np.asarray(y, dtype=float) @ hermeval(Xd, self.coef)
-        self.n += len(y)
-
-    def result(self) -> PruneResult:
-        if self.n == 0:
-            raise ValueError("n: no samples were added")
-        score = np.abs(self.S / self.n)
-        J = np.sort(top_m_indices(score, self.M))
-        return PruneResult(J=J, d=self.d, n=self.n, strategy="hermite", scores={"score": score})
-
-
-class _MagnitudePruner:
-    augment = False
-
-    def __init__(self, d: int, m: int, M: int, rng: np.random.Generator, dtype: Any) -> None:
-        from theorylab.numeric.students import draw_half_init, sphere_on_support
-
-        self.d, self.m, self.M, self.n = d, m, M, 0
-        self.dtype = check_dtype(dtype)
-        a, b, G = draw_half_init(m, d, rng, self.dtype)
-        self.a, self.b = a.astype(float), b.astype(float)
-        self.W0 = sphere_on_support(G, None).astype(self.dtype)
-        self.g = np.zeros((d, m))
-
-    def update(self, X: np.ndarray, y: np.ndarray) -> None:
-        Xd = np.asarray(X, dtype=self.dtype)[:, : self.d]
-        Z = Xd @ self.W0.T + self.b.astype(self.dtype)
-        H = (Z > 0) * np.asarray(y, dtype=self.dtype)[:, None]
-        self.g += Xd.T @ H
-        self.n += len(y)
-
-    def result(self) -> PruneResult:
-        if self.n == 0:
-            raise ValueError("n: no samples were added")
-        W1 = (self.a[:, None] * self.g.T) / self.n  # one dense step, η₁ = 1 (the scale does not matter)
-        score = np.sum(W1**2, axis=0)
-        J = np.sort(top_m_indices(score, self.M))
-        return PruneResult(J=J, d=self.d, n=self.n, strategy="magnitude", scores={"score": score})
-
-
 def _default_k(link: Any) -> int:
     from theorylab.symbolic.exponents import information_exponent
 
@@ -392,7 +276,7 @@ def make_pruner(
     check_choice(strategy, "strategy", STRATEGIES)
     d = check_int(d, "d", minimum=1)
     if strategy == "none":
-        return _FixedPruner(d, np.arange(d), "none")
+        return FixedPruner(d, np.arange(d), "none")
     if M is None:
         raise ValueError("M: the pruning level is required")
     M = check_int(M, "M", minimum=1, maximum=d)
@@ -404,19 +288,19 @@ def make_pruner(
         Va = np.asarray(V, dtype=float).reshape(d, -1)
         norms = np.linalg.norm(Va, axis=1)
         top = top_m_indices(norms, M)
-        return _FixedPruner(d, top[norms[top] > 0], "oracle")
+        return FixedPruner(d, top[norms[top] > 0], "oracle")
     if strategy == "hermite":
         if k is None:
             if link is None:
                 raise ValueError("k: give the Hermite degree or the link (k defaults to its information exponent)")
             k = _default_k(link)
         k = check_int(k, "k", minimum=1)
-        return _HermitePruner(d, M, k, dt)
+        return HermitePruner(d, M, k, dt)
     gen = check_rng(rng)
     if strategy == "random":
-        return _FixedPruner(d, gen.choice(d, size=M, replace=False), "random")
+        return FixedPruner(d, gen.choice(d, size=M, replace=False), "random")
     if strategy == "magnitude":
-        return _MagnitudePruner(d, m, M, gen, dt)
+        return MagnitudePruner(d, m, M, gen, dt)
     # paper
     c = default_c(d) if c is None else check_real(c, "c", low=0.0, high=1.0, low_open=True, high_open=True)
     a_half = 2.0 * gen.integers(0, 2, size=m) - 1.0
