@@ -11,7 +11,7 @@ Examples
 >>> F = cdf_from_indices(np.array([1, 2, 2, 4]), 4)
 >>> F
 array([0.  , 0.25, 0.75, 0.75])
->>> float(np.exp(crossing_log(F, np.log([100.0, 200.0, 400.0, 800.0]), 0.5)[0])).__round__(6)
+>>> round(float(np.exp(crossing_log(F, np.log([100.0, 200.0, 400.0, 800.0]), 0.5)[0])), 6)
 282.842712
 """
 
