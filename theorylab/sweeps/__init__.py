@@ -23,9 +23,13 @@ from theorylab.sweeps.store import (
     cell_key,
     load_results,
 )
+from theorylab.sweeps.planning import CasePlan, pilot_from_row, plan_case
 from theorylab.sweeps.summary import SummaryRow, SweepSummary, format_summary, summarize_sweep
 
 __all__ = [
+    "CasePlan",
+    "pilot_from_row",
+    "plan_case",
     "RESULT_FORMAT_VERSION",
     "CaseSpec",
     "Cell",
