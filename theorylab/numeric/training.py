@@ -123,7 +123,9 @@ class _Gather:
 
     def __init__(self, masks: np.ndarray) -> None:
         T, _, d = masks.shape
-        union = masks.any(axis=1)  # (T, d)
+        union: np.ndarray = masks.any(axis=1)  # (T, d)
+        self.valid: np.ndarray
+        self.idx: np.ndarray
         self.full = bool(union.all())
         if self.full:
             self.U = d
