@@ -123,7 +123,7 @@ class _Gather:
 
     def __init__(self, masks: np.ndarray) -> None:
         T, _, d = masks.shape
-        union: np.ndarray = masks.any(axis=1)  # (T, d)
+        union = np.asarray(masks.any(axis=1))  # (T, d)
         self.valid: np.ndarray
         self.idx: np.ndarray
         self.full = bool(union.all())
