@@ -2,7 +2,7 @@
 
 A case is a teacher (link, r, q, alpha), the methods to compare, the grid to scan (the dimensions ``d_grid``, or
 the support sizes ``s_grid`` at one fixed d), the sample-size range, the trials, the success criterion and further
-``simulate`` options. :func:`case_fields` validates all of it, one helper per concern, and returns the normalised
+``simulate`` options. ``_case_fields`` validates all of it, one helper per concern, and returns the normalised
 fields; ``CaseSpec.__post_init__`` sets them in one place.
 """
 
@@ -20,7 +20,7 @@ from theorylab._limits import check_checkpoint_count, check_simulation_size
 from theorylab._validation import check_alpha, check_int, check_q, check_real
 from theorylab.sweeps.canonical import canonical_json
 
-__all__ = ["AXES", "CASE_KEYS", "MIN_SCAN_POINTS", "CaseSpec", "case_fields", "key_hint", "known_methods"]
+__all__ = ["AXES", "CASE_KEYS", "MIN_SCAN_POINTS", "CaseSpec", "key_hint", "known_methods"]
 
 #: Keys of a case table (TOML) and fields of :class:`CaseSpec`.
 CASE_KEYS = (
@@ -272,7 +272,7 @@ def _check_sizes(fields: Mapping[str, Any]) -> None:
             raise ValueError(f"d_grid: at d = {d}: {exc}") from None
 
 
-def case_fields(case: CaseSpec) -> dict[str, Any]:
+def _case_fields(case: CaseSpec) -> dict[str, Any]:
     """Validate every field of ``case``; return the normalised fields (and ``_link``, the parsed link).
 
     Fields are checked in a fixed order and the first problem raises, in one line naming the field.
@@ -381,7 +381,7 @@ class CaseSpec:
     alpha_grid: Sequence[float] = ()
 
     def __post_init__(self) -> None:
-        for name, value in case_fields(self).items():
+        for name, value in _case_fields(self).items():
             object.__setattr__(self, name, value)
 
     @property
