@@ -90,7 +90,7 @@ class SimulationResult:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as fh:
-                np.savez_compressed(fh, **arrays)
+                np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs read **arrays as allow_pickle
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
