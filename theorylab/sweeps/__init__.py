@@ -6,6 +6,7 @@
 2
 """
 
+from theorylab.sweeps.planning import CasePlan, pilot_from_row, plan_case
 from theorylab.sweeps.runner import SweepRun, run_sweep, simulate_cell
 from theorylab.sweeps.spec import (
     CaseSpec,
@@ -23,7 +24,6 @@ from theorylab.sweeps.store import (
     cell_key,
     load_results,
 )
-from theorylab.sweeps.planning import CasePlan, pilot_from_row, plan_case
 from theorylab.sweeps.summary import SummaryRow, SweepSummary, format_summary, summarize_sweep
 
 __all__ = [

@@ -27,7 +27,12 @@ from theorylab.symbolic.hermite import (
 )
 from theorylab.symbolic.links import Link, as_link, link_variables, parse_link
 from theorylab.symbolic.methods import METHODS, Method, method_info, register_method
-from theorylab.symbolic.own_rates import rate_from_expression, register_rate, registered_rates, unregister_rate
+from theorylab.symbolic.own_rates import (
+    rate_from_expression,
+    register_rate,
+    registered_rates,
+    unregister_rate,
+)
 from theorylab.symbolic.rates import RATE_NAMES, RATES, Rate, predicted_rate, predicted_rates
 from theorylab.symbolic.sparsity import (
     alpha_to_rq,
