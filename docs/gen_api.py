@@ -13,13 +13,15 @@ SECTIONS = [
     ("theorylab.numeric", "Numeric layer", None),
     ("theorylab.compare", "Comparison layer", None),
     ("theorylab.sweeps", "Sweeps", None),
+    ("theorylab.report", "The typed report", None),
     ("theorylab.reproduction", "The headline reproduction", None),
     ("theorylab.plots", "Plots (needs matplotlib)", None),
     ("theorylab.testing", "Hypothesis strategies (needs hypothesis)", None),
     ("theorylab.cli", "Command line", ["main", "build_parser", "SUBCOMMANDS"]),
 ]
 LAYER = {"symbolic": "Symbolic layer", "numeric": "Numeric layer", "compare": "Comparison layer",
-         "sweeps": "Sweeps", "reproduction": "The headline reproduction"}
+         "sweeps": "Sweeps", "report": "The typed report", "reproduction": "The headline reproduction",
+         "plots": "Plots (needs matplotlib)"}
 
 
 def anchor(title: str) -> str:

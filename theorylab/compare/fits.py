@@ -66,7 +66,7 @@ class TheilSen:
     high: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ExponentFit:
     """The fitted exponent β of n*(d) ≍ d^β.
 
@@ -113,6 +113,17 @@ class ExponentFit:
     thresholds: tuple[ThresholdResult, ...] | None = None
     bootstrap_distribution: np.ndarray | None = None
     n_undefined_resamples: int = 0
+
+    def __repr__(self) -> str:
+        lo, hi = self.confidence_interval
+        return (f"ExponentFit(slope={self.slope:.3f}, interval=[{lo:.3f}, {hi:.3f}] at {self.confidence_level:g}, "
+                f"d in [{self.d_range[0]:g}, {self.d_range[1]:g}], {len(self.d)} points, "
+                f"{len(self.excluded)} excluded)")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p><code>{html.escape(repr(self))}</code></p>"
 
     @property
     def half_width(self) -> float:

@@ -72,6 +72,8 @@ DEFAULT_RIDGE = 1e-3
 def default_M(d: int, alpha: float, q: float = 0.0, r: int = 1) -> int:
     """The pruning level M = s + 2 (q = 0: s = max(r, round(d^α))) or ceil(d^α) + 2 (q > 0), at most d.
 
+    The margin 2 is :data:`theorylab.symbolic.rates.PRUNING_MARGIN`, the one place the rates read it from too.
+
     Examples
     --------
     >>> default_M(256, 0.25), default_M(256, 0.25, q=1.0), default_M(10, 0.9)
@@ -81,8 +83,10 @@ def default_M(d: int, alpha: float, q: float = 0.0, r: int = 1) -> int:
     alpha = check_alpha(alpha)
     q = check_q(q)
     r = check_int(r, "r", minimum=1)
+    from theorylab.symbolic.rates import PRUNING_MARGIN
+
     s = max(r, int(round(d**alpha))) if q == 0 else math.ceil(d**alpha - 1e-9)
-    return int(min(d, s + 2))
+    return int(min(d, s + PRUNING_MARGIN))
 
 
 def default_eta1(M: int, k_star: int, r: int = 1, scale: float = 1.0) -> float:
@@ -123,7 +127,9 @@ class _Gather:
 
     def __init__(self, masks: np.ndarray) -> None:
         T, _, d = masks.shape
-        union = masks.any(axis=1)  # (T, d)
+        union = np.asarray(masks.any(axis=1))  # (T, d)
+        self.valid: np.ndarray
+        self.idx: np.ndarray
         self.full = bool(union.all())
         if self.full:
             self.U = d

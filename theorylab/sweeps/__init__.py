@@ -6,6 +6,7 @@
 2
 """
 
+from theorylab.sweeps.planning import CasePlan, pilot_from_row, plan_case
 from theorylab.sweeps.runner import SweepRun, run_sweep, simulate_cell
 from theorylab.sweeps.spec import (
     CaseSpec,
@@ -26,6 +27,9 @@ from theorylab.sweeps.store import (
 from theorylab.sweeps.summary import SummaryRow, SweepSummary, format_summary, summarize_sweep
 
 __all__ = [
+    "CasePlan",
+    "pilot_from_row",
+    "plan_case",
     "RESULT_FORMAT_VERSION",
     "CaseSpec",
     "Cell",

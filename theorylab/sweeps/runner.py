@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,32 +183,9 @@ def run_sweep(
     >>> (first.computed, first.reused), (again.computed, again.reused)
     ((2, 0), (0, 2))
     """
-    if isinstance(spec, (str, Path)):
-        spec = load_sweep(spec)
-    if not isinstance(spec, SweepSpec):
-        raise TypeError(f"spec must be a SweepSpec or a TOML file name, got {type(spec).__name__}")
-    if not isinstance(store_dir, (str, Path, os.PathLike)):
-        raise TypeError(f"store_dir must be a path, got {type(store_dir).__name__}")
-    if scheduler_address is not None:
-        if not isinstance(scheduler_address, str) or not scheduler_address.strip():
-            raise TypeError("scheduler_address must be a non-empty string such as 'tcp://host:8786'")
-        if isinstance(executor, Executor):
-            raise ValueError("scheduler_address: give either an executor instance or a scheduler address, not both")
-        executor = "dask"
-    if not isinstance(executor, Executor):
-        if not isinstance(executor, str) or executor not in _EXECUTORS:
-            raise ValueError(f"executor must be 'process', 'dask' or a concurrent.futures.Executor, got {executor!r}")
-    if workers is not None:
-        workers = check_int(workers, "workers", minimum=1)
-    if blas_threads is not None:
-        blas_threads = check_int(blas_threads, "blas_threads", minimum=1)
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
-    if cell_function is None:
-        cell_function = simulate_cell
-    elif not callable(cell_function):
-        raise TypeError(f"cell_function must be callable, got {type(cell_function).__name__}")
-
+    spec, executor, workers, blas_threads, cell_function = _check_run_args(
+        spec, store_dir, executor, workers, scheduler_address, progress, blas_threads, cell_function
+    )
     start = time.perf_counter()
     store = ResultStore(store_dir)
     store.save_spec(spec)
@@ -220,60 +197,15 @@ def run_sweep(
     todo.sort(key=_cost, reverse=True)
     store.check_writable(todo)
 
-    cleanup: list[Callable[[], None]] = []
-    threads_in_task: int | None = None
-    if isinstance(executor, Executor):
-        pool = executor
-        threads_in_task = blas_threads
-    elif executor == "process":
-        n_workers = workers or _cores()
-        threads = blas_threads or max(1, _cores() // n_workers)
-        pool = ProcessPoolExecutor(
-            max_workers=min(n_workers, len(todo)),
-            mp_context=multiprocessing.get_context(_START_METHOD),
-            initializer=_limit_blas_threads,
-            initargs=(threads,),
-        )
-        cleanup.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
-    else:
-        pool = _dask_executor(scheduler_address, workers, cleanup)
-        threads_in_task = blas_threads
-
+    cleanup: list[Callable[[], Any]] = []
+    pool, threads_in_task = _open_executor(executor, workers, blas_threads, scheduler_address, len(todo), cleanup)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(cells), initial=reused, unit="cell", desc=spec.name, dynamic_ncols=True)
-    computed = 0
     try:
-        futures: dict[Future, Cell] = {
-            pool.submit(_execute, cell_function, cell.simulate_kwargs(), threads_in_task): cell for cell in todo
-        }
-        for future in as_completed(futures):
-            cell = futures[future]
-            try:
-                raw, elapsed = future.result()
-            except (ValueError, TypeError) as exc:
-                for other in futures:
-                    other.cancel()
-                raise type(exc)(f"cell {cell}: {exc}") from exc
-            except Exception as exc:
-                for other in futures:
-                    other.cancel()
-                raise RuntimeError(f"cell {cell} failed: {type(exc).__name__}: {exc}") from exc
-            try:
-                store.put(cell, _as_cell_result(raw, cell, elapsed))
-            except OSError as exc:
-                for other in futures:
-                    other.cancel()
-                raise ValueError(
-                    f"store_dir: cannot write the cell {cell} to {store.cell_dir} ({exc.strerror or exc}); "
-                    f"{computed} cells of this run were stored"
-                ) from None
-            computed += 1
-            if bar is not None:
-                bar.set_postfix_str(f"{cell.method} {cell}", refresh=False)
-                bar.update(1)
+        computed = _run_cells(pool, cell_function, threads_in_task, todo, store, bar)
     finally:
         if bar is not None:
             bar.close()
@@ -282,7 +214,124 @@ def run_sweep(
     return SweepRun(store.directory, len(cells), computed, reused, time.perf_counter() - start)
 
 
-def _dask_executor(address: str | None, workers: int | None, cleanup: list[Callable[[], None]]) -> Executor:
+def _check_executor(executor: Any, scheduler_address: Any) -> str | Executor:
+    """Validate ``executor`` and ``scheduler_address`` (which implies ``"dask"``); return the executor."""
+    if scheduler_address is not None:
+        if not isinstance(scheduler_address, str) or not scheduler_address.strip():
+            raise TypeError("scheduler_address must be a non-empty string such as 'tcp://host:8786'")
+        if isinstance(executor, Executor):
+            raise ValueError("scheduler_address: give either an executor instance or a scheduler address, not both")
+        executor = "dask"
+    if not isinstance(executor, Executor):
+        if not isinstance(executor, str) or executor not in _EXECUTORS:
+            raise ValueError(f"executor must be 'process', 'dask' or a concurrent.futures.Executor, got {executor!r}")
+    return executor
+
+
+def _check_run_args(
+    spec: Any,
+    store_dir: Any,
+    executor: Any,
+    workers: Any,
+    scheduler_address: Any,
+    progress: Any,
+    blas_threads: Any,
+    cell_function: Any,
+) -> tuple[SweepSpec, str | Executor, int | None, int | None, Callable[[dict[str, Any]], Any]]:
+    """Validate the arguments of :func:`run_sweep` (loading a TOML spec); return the normalised ones."""
+    if isinstance(spec, (str, Path)):
+        spec = load_sweep(spec)
+    if not isinstance(spec, SweepSpec):
+        raise TypeError(f"spec must be a SweepSpec or a TOML file name, got {type(spec).__name__}")
+    if not isinstance(store_dir, (str, Path, os.PathLike)):
+        raise TypeError(f"store_dir must be a path, got {type(store_dir).__name__}")
+    executor = _check_executor(executor, scheduler_address)
+    if workers is not None:
+        workers = check_int(workers, "workers", minimum=1)
+    if blas_threads is not None:
+        blas_threads = check_int(blas_threads, "blas_threads", minimum=1)
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
+    if cell_function is None:
+        cell_function = simulate_cell
+    elif not callable(cell_function):
+        raise TypeError(f"cell_function must be callable, got {type(cell_function).__name__}")
+    return spec, executor, workers, blas_threads, cell_function
+
+
+def _open_executor(
+    executor: str | Executor,
+    workers: int | None,
+    blas_threads: int | None,
+    scheduler_address: str | None,
+    n_cells: int,
+    cleanup: list[Callable[[], Any]],
+) -> tuple[Executor, int | None]:
+    """The executor to submit to, and the BLAS threads each task sets itself (None: the worker's initializer
+    did, or nobody). What must be closed afterwards is appended to ``cleanup``."""
+    if isinstance(executor, Executor):
+        return executor, blas_threads
+    if executor == "process":
+        n_workers = workers or _cores()
+        threads = blas_threads or max(1, _cores() // n_workers)
+        pool = ProcessPoolExecutor(
+            max_workers=min(n_workers, n_cells),
+            mp_context=multiprocessing.get_context(_START_METHOD),
+            initializer=_limit_blas_threads,
+            initargs=(threads,),
+        )
+        cleanup.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
+        return pool, None
+    return _dask_executor(scheduler_address, workers, cleanup), blas_threads
+
+
+def _cancel(futures: Iterable[Future]) -> None:
+    for future in futures:
+        future.cancel()
+
+
+def _run_cells(
+    pool: Executor,
+    cell_function: Callable[[dict[str, Any]], Any],
+    threads_in_task: int | None,
+    todo: list[Cell],
+    store: ResultStore,
+    bar: Any,
+) -> int:
+    """Submit every cell of ``todo``, store each result as it arrives; return how many were stored.
+
+    A failing cell cancels the others and raises, naming the cell.
+    """
+    computed = 0
+    futures: dict[Future, Cell] = {
+        pool.submit(_execute, cell_function, cell.simulate_kwargs(), threads_in_task): cell for cell in todo
+    }
+    for future in as_completed(futures):
+        cell = futures[future]
+        try:
+            raw, elapsed = future.result()
+        except (ValueError, TypeError) as exc:
+            _cancel(futures)
+            raise type(exc)(f"cell {cell}: {exc}") from exc
+        except Exception as exc:
+            _cancel(futures)
+            raise RuntimeError(f"cell {cell} failed: {type(exc).__name__}: {exc}") from exc
+        try:
+            store.put(cell, _as_cell_result(raw, cell, elapsed))
+        except OSError as exc:
+            _cancel(futures)
+            raise ValueError(
+                f"store_dir: cannot write the cell {cell} to {store.cell_dir} ({exc.strerror or exc}); "
+                f"{computed} cells of this run were stored"
+            ) from None
+        computed += 1
+        if bar is not None:
+            bar.set_postfix_str(f"{cell.method} {cell}", refresh=False)
+            bar.update(1)
+    return computed
+
+
+def _dask_executor(address: str | None, workers: int | None, cleanup: list[Callable[[], Any]]) -> Executor:
     try:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - optional dependency

@@ -9,20 +9,30 @@ SymPy expressions in, SymPy expressions out; exact where possible.
 
 from theorylab.symbolic.csq import csq_lower_bound
 from theorylab.symbolic.exponents import (
+    LeadingCoefficient,
     Nondegeneracy,
     check_nondegenerate,
     generative_exponent,
     information_exponent,
+    leading_coefficient,
 )
 from theorylab.symbolic.hermite import (
     gaussian_expectation,
     hermite_coefficients,
     hermite_expansion,
     hermite_tensors,
+    is_constant,
     normalize_link,
     relu_hermite_coefficient,
 )
 from theorylab.symbolic.links import Link, as_link, link_variables, parse_link
+from theorylab.symbolic.methods import METHODS, Method, method_info, register_method
+from theorylab.symbolic.own_rates import (
+    rate_from_expression,
+    register_rate,
+    registered_rates,
+    unregister_rate,
+)
 from theorylab.symbolic.rates import RATE_NAMES, RATES, Rate, predicted_rate, predicted_rates
 from theorylab.symbolic.sparsity import (
     alpha_to_rq,
@@ -48,6 +58,9 @@ __all__ = [
     "generative_exponent",
     "check_nondegenerate",
     "Nondegeneracy",
+    "LeadingCoefficient",
+    "leading_coefficient",
+    "is_constant",
     "alpha_to_rq",
     "effective_sparsity",
     "lq_norm",
@@ -60,4 +73,12 @@ __all__ = [
     "RATE_NAMES",
     "predicted_rate",
     "predicted_rates",
+    "rate_from_expression",
+    "register_rate",
+    "registered_rates",
+    "unregister_rate",
+    "Method",
+    "METHODS",
+    "method_info",
+    "register_method",
 ]
