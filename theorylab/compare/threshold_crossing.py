@@ -159,5 +159,9 @@ def bootstrap_crossing(
     boot = _from_far(boot_far, logn[0], logn[-1])
     boot_spacing = np.where(spacing_far >= _FAR, np.inf, spacing_far)
     ends = np.array([res.confidence_interval.low[0], res.confidence_interval.high[0]], dtype=float)
+    if np.isnan(ends).any():  # a resample without a crossing (a flat curve exactly at the level) is NaN: SciPy's
+        # percentile interval is then NaN; take the same percentiles over the resamples that have one
+        alpha = (1.0 - confidence_level) / 2.0
+        ends = np.nanpercentile(boot_far, [100 * alpha, 100 * (1 - alpha)])
     lo, hi = _from_far(ends, logn[0], logn[-1])  # the stand-ins for ±inf mapped back
     return float(lo), float(hi), boot, boot_spacing

@@ -139,7 +139,8 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     reuse3 = [30, 100, 300, 1000]                             # one pass on He3: n* ≈ 0.1-0.4 d² log² d
     return [
         _case(_K2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials, options=_F32),
-        _case(_K2, "dense", dense2, [6 * d * d for d in dense2], trials, n_min=16, options=_RED),
+        # n_max = 12 d²: at 6 d² some curves had only just reached 1/2, leaving the bootstrap without a crossing
+        _case(_K2, "dense", dense2, [12 * d * d for d in dense2], trials, n_min=16, options=_RED),
         _case(_K2, "online_sgd", sgd2, [int(0.8 * d * math.log(d) ** 2) for d in sgd2], trials, options=_RED),
         _case(k2q1, "pruned", d5, [4_000, 10_000, 20_000, 30_000, 60_000], trials, options=_F32),
         _case(k2a50, "pruned", [16, 36, 64, 144, 256], [4_000, 10_000, 20_000, 40_000, 60_000], trials, options=_F32),
@@ -155,7 +156,7 @@ def _d_scans(trials: int) -> list[CaseSpec]:
         # He3: sample reuse (generative exponent) against one pass (information exponent); GD with reuse stays
         # in the full engine (its batch is reused), one-pass SGD runs reduced over 1.5 decades
         _case(k3, "gd_reuse", d_reuse, [2_000, 2_000, 4_000, 8_000, 12_000, 16_000], trials),
-        _case(k3, "online_sgd", reuse3, [int(0.6 * d * d * math.log(d) ** 2) for d in reuse3], trials, n_min=64,
+        _case(k3, "online_sgd", reuse3, [int(1.2 * d * d * math.log(d) ** 2) for d in reuse3], trials, n_min=64,
               options=_RED),
     ]
 

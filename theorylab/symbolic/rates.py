@@ -274,7 +274,8 @@ def _online_sgd(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
     if k == 1:
         return _Parts(d, sympy.Integer(1), "1 (n ≫ d)", source,
                       "n ≫ d (α_N → ∞ with α_N = n/d); spherical online SGD, random initialisation",
-                      hidden_logs=(0.0, 0.0), hidden_logs_source="Theorem 1.3, k* = 1: n ≫ d, no logs")
+                      hidden_logs=(0.0, 1.0),
+                      hidden_logs_source="Theorem 1.3, k* = 1: n/d → ∞ at any speed; allowed up to one log, γ in [0, 1]")
     if k == 2:
         return _Parts(d * sympy.log(d) ** 2, sympy.Integer(1), "1, × log² d", source,
                       "n ≫ d log² d: α_N ≫ α_c(N,2) log N = log² N; fails for n ≪ d log d (Thm 1.4)", log_power=2,
