@@ -42,7 +42,9 @@ Seeds
 -----
 Trial t uses children of ``SeedSequence(seed)`` with spawn keys (t, 0) for V, (t, 1) for the pruning
 initialisation, (t, 2) for the training stream, (t, 3) for the re-initialisation of Algorithm 2 and (t, 4) for
-the test stream. Hence trial t's numbers do not depend on ``trials`` or ``chunk_size``.
+the test stream. Hence trial t's data do not depend on ``trials`` or ``chunk_size``; the metrics agree across
+chunk sizes up to the rounding of sums taken in another order (about 1e-15 relative), and the success flags
+are the same unless a metric sits within that rounding of its threshold.
 
 Examples
 --------
@@ -182,7 +184,8 @@ def simulate(
     n_min, ratio :
         For the default grid.
     chunk_size : int, optional
-        Rows per chunk (never changes the numbers); default about 2^22 numbers per chunk.
+        Rows per chunk (the data are the same; sums are taken in another order, so metrics can differ by
+        rounding, about 1e-15 relative); default about 2^22 numbers per chunk.
     dtype : "float64" or "float32"
         The full engine's arithmetic (the reduced engines compute in float64).
     V : array (d, r), optional
