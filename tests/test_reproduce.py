@@ -145,3 +145,16 @@ def test_reasons_distinguish_censoring_width_competitors_logs_and_upper_bounds()
     above = _row(slope=3.0, slope_low=2.8, slope_high=3.2, predicted=flat, band_low=2.0, band_high=2.5,
                  verdict="inconsistent", side="above")
     assert "lies above the accepted band" in why_not_consistent(above)
+
+
+def test_report_files_follow_the_umask(tmp_path):
+    import os
+
+    from theorylab.report import write_json_atomic
+
+    old = os.umask(0o027)
+    try:
+        write_json_atomic(tmp_path / "r.json", {"a": 1})
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "r.json").st_mode & 0o777 == 0o640

@@ -89,6 +89,9 @@ class SimulationResult:
         arrays["config_json"] = np.array(json.dumps(to_jsonable(self.config), ensure_ascii=False))
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".npz")
         try:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes 0600; follow the user's umask
             with os.fdopen(fd, "wb") as fh:
                 np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs read **arrays as allow_pickle
             os.replace(tmp, target)
