@@ -1,13 +1,16 @@
 """The s-scan verdict on real ``simulate`` output (not a synthetic power law).
 
-tests/data/sscan_he2_d256 holds what ``tests/data/make_sscan_fixture.py`` stored: the pruned learner on He₂/√2 at
+tests/data/sscan_he2_d256 and sscan_he1_d256 hold what ``tests/data/make_sscan_fixture.py`` stored. He₂/√2 at
 d = 256, q = 0, s = 2, 4, 8, 16 (pruning level M = s + 2), 32 trials. At fixed d every polylog(d) factor is a
 constant, so the fitted slope of log n* in log M is judged with no log allowance.
 
-What the data say (and the test holds them to): the pruned n* grows with the support — the interval excludes 0,
-the exponent of every basis-independent learner — and it excludes k* − 1 = 1 as well; it also lies *below*
-k* = 2 at these sizes (M <= 18), where Lemma 34's sufficient M^{k*} is not tight. The verdict reports exactly
-that instead of calling anything consistent.
+What the data say (and the tests hold them to):
+
+* He₂ (k* = 2, 32 trials): the pruned n* grows with the support — the interval excludes 0, the exponent of every
+  basis-independent learner — and excludes k* − 1 = 1 as well; it also lies *below* k* = 2 at these sizes
+  (M <= 18), where Lemma 34's sufficient M^{k*} is not tight, and the verdict says so rather than "consistent".
+* He₁ (k* = 1, the reproduction's own case, 16 trials): the right exponent 1 is not inconsistent, and the wrong
+  one, k* − 1 = 0 (the basis-independent exponent), is.
 """
 
 from __future__ import annotations
@@ -69,3 +72,27 @@ def _fit(row):
 
     return SimpleNamespace(slope=row.slope, confidence_interval=(row.slope_low, row.slope_high),
                            d_range=(row.fit_values[0], row.fit_values[-1]))
+
+
+FIXTURE_K1 = Path(__file__).parent / "data" / "sscan_he1_d256"
+
+
+@pytest.fixture(scope="module")
+def row_k1(tmp_path_factory):
+    store = tmp_path_factory.mktemp("sscan1") / "store"
+    shutil.copytree(FIXTURE_K1, store)
+    (row,) = summarize_sweep(store_dir=store, n_resamples=1999).rows
+    return row
+
+
+def test_k1_the_right_exponent_is_not_inconsistent_and_the_wrong_one_is(row_k1):
+    """He₁ (k* = 1) at d = 256, the reproduction's own s-scan: slope k* = 1 in M is not inconsistent, and the
+    wrong exponent k* − 1 = 0 (also every basis-independent learner's) is inconsistent."""
+    assert row_k1.values == (2, 4, 8, 16) and row_k1.k_star == 1
+    fit = _fit(row_k1)
+    right = verdict(fit, predicted_rate("pruned", 1, alpha=0.25), axis="s", d=256)
+    assert right.outcome != "inconsistent", right.reason
+    for name in ("dense", "csq_dense", "online_sgd"):  # exponent 0 = k* - 1 here
+        wrong = verdict(fit, predicted_rate(name, 1), axis="s", d=256)
+        assert wrong.outcome == "inconsistent" and wrong.side == "above", (name, wrong.reason)
+    assert row_k1.separable and row_k1.competitors_met == ()
