@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -340,11 +340,6 @@ def summarize_sweep(
         rows += case_rows
         missing += case_missing
     return SweepSummary(spec.name, tuple(rows), missing_cells=missing, total_cells=len(spec.cells()))
-
-
-def with_claims(summary: SweepSummary, claims: dict[str, str]) -> tuple[CaseReport, ...]:
-    """The rows with the claim of their method filled in (for reports)."""
-    return tuple(replace(r, claim=claims.get(r.method, "")) for r in summary.rows)
 
 
 def _fmt(x: float, spec: str = ".2f") -> str:
