@@ -112,7 +112,7 @@ def test_full_disk_is_one_line(tmp_path: Path, monkeypatch) -> None:
     def full(path, write):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_mod, "_atomic_write", full)
+    monkeypatch.setattr(store_mod, "atomic_write", full)  # the store writes through theorylab._files
     with pytest.raises(ValueError, match="No space left on device"):
         _run(SPEC, tmp_path)
 

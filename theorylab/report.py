@@ -327,19 +327,8 @@ class Report:
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
-    """Write JSON to ``path`` through a temporary file and a rename (a killed write leaves the old file)."""
-    import os
-    import tempfile
+    """Write JSON to ``path`` atomically (:func:`theorylab._files.atomic_write`; the user's umask)."""
+    from theorylab._files import atomic_write
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes 0600; a report follows the user's umask
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))

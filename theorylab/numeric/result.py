@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from theorylab._files import atomic_write
 
 __all__ = ["SimulationResult", "to_jsonable"]
 
@@ -87,17 +88,7 @@ class SimulationResult:
         arrays = {"n": np.asarray(self.n), "success": np.asarray(self.success)}
         arrays.update({f"metric:{k}": np.asarray(v) for k, v in self.metrics.items()})
         arrays["config_json"] = np.array(json.dumps(to_jsonable(self.config), ensure_ascii=False))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".npz")
-        try:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)  # mkstemp makes 0600; follow the user's umask
-            with os.fdopen(fd, "wb") as fh:
-                np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs read **arrays as allow_pickle
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, lambda fh: np.savez_compressed(fh, **arrays))  # type: ignore[arg-type]
         return target
 
     @classmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from theorylab._files import atomic_write
 from theorylab._validation import check_int
 from theorylab.report import Report, write_json_atomic
 from theorylab.reproduction.analysis import contrasts, crossovers
@@ -65,9 +66,8 @@ def build_report(spec: SweepSpec, store_dir: str | Path, *, mode: str = "full",
 
 def _write(report: Report, out_dir: Path) -> None:
     write_json_atomic(out_dir / "report.json", report.to_dict())
-    tmp = out_dir / ".report.md.tmp"
-    tmp.write_text(format_report_markdown(report) + "\n", encoding="utf-8")
-    tmp.replace(out_dir / "report.md")
+    text = format_report_markdown(report) + "\n"
+    atomic_write(out_dir / "report.md", lambda fh: fh.write(text.encode("utf-8")))
 
 
 def _figures(report: Report, out_dir: Path) -> tuple[Report, list[str]]:

@@ -25,7 +25,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -35,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._files import atomic_write
 from theorylab._limits import format_bytes, limits
 from theorylab.sweeps.spec import Cell, SweepSpec, canonical_json, sweep_from_dict
 
@@ -171,12 +171,6 @@ def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _check_headers(path: Path) -> None:
     """Refuse, before any array is allocated, a file whose members claim more bytes than they hold."""
     size = path.stat().st_size
@@ -202,34 +196,6 @@ def _check_headers(path: Path) -> None:
                     f"member {info.filename!r} claims shape {shape} ({format_bytes(claimed)}) but holds "
                     f"{format_bytes(info.file_size)}"
                 )
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write through ``write(fileobj)`` to a temporary file beside ``path``, fsync, then replace."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; the store follows the user's umask
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 class ResultStore:
@@ -317,7 +283,7 @@ class ResultStore:
                     stacklevel=2,
                 )
         try:
-            _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+            atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
         except OSError as exc:
             raise ValueError(f"store_dir: cannot write {path} ({exc.strerror or exc}); choose another directory (--out)") from None
 
@@ -358,7 +324,7 @@ class ResultStore:
         arrays = result.arrays()
         arrays["checksum"] = np.array(_checksum(arrays))
         path = self.path(cell)
-        _atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
+        atomic_write(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
         return path
 
     def read(self, path: str | Path) -> CellResult:
