@@ -123,20 +123,15 @@ def _check_grids(grids: Any, axis: str, d: float | None) -> list[tuple[float, ..
 
 def _assess(rate: Any, rivals: list[Any], pts: tuple[float, ...], trials: int, pilot: Pilot, axis: str,
             d: float | None, z: float) -> Design:
-    from theorylab.compare.verdicts import allowed_band
+    """The expected half-width of a design and, per competitor, :func:`separable` at that half-width."""
+    from theorylab.compare.verdicts import separable
 
     logs = np.log(np.asarray(pts))
     half = z * pilot.sd_log_threshold / math.sqrt(trials * float(np.sum((logs - logs.mean()) ** 2)))
-    own = allowed_band(rate, pts[0], pts[-1], axis=axis, d=d)
-    gaps, blocked = [], []
-    for r in rivals:
-        band = allowed_band(r, pts[0], pts[-1], axis=axis, d=d)
-        gap = max(band.low - own.high, own.low - band.high, 0.0)
-        gaps.append(gap)
-        if gap <= 2 * half:
-            blocked.append(str(r.name))
+    checks = [separable(rate, r, pts[0], pts[-1], half_width=half, axis=axis, d=d) for r in rivals]
+    blocked = tuple(str(r.name) for r, s in zip(rivals, checks, strict=True) if not s)
     seconds = trials * sum(pilot.seconds_at(x) for x in pts)
-    return Design(pts, trials, half, min(gaps) if gaps else math.inf, tuple(blocked), seconds)
+    return Design(pts, trials, half, min((s.gap for s in checks), default=math.inf), blocked, seconds)
 
 
 def plan_design(
