@@ -21,6 +21,8 @@ Examples
 Traceback (most recent call last):
 ...
 ValueError: value.x must be finite, got nan
+>>> json_data({"x": float("nan"), "y": (1.5, float("inf"))}, nonfinite="null")
+{'x': None, 'y': [1.5, None]}
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ import numpy as np
 __all__ = ["json_data"]
 
 
-def json_data(obj: Any, *, unknown: Callable[[Any], Any] | None = None, where: str = "value") -> Any:
+def json_data(obj: Any, *, unknown: Callable[[Any], Any] | None = None, where: str = "value",
+              nonfinite: str = "raise") -> Any:
     """``obj`` as plain JSON data (module docstring); ``where`` names the offending entry in the errors.
 
     Parameters
@@ -45,7 +48,12 @@ def json_data(obj: Any, *, unknown: Callable[[Any], Any] | None = None, where: s
         Called on a value of any other type; its result is normalised in turn. Default: raise ``TypeError``.
     where : str
         The name of ``obj`` in error messages; entries add ``.key`` or ``[i]``.
+    nonfinite : {"raise", "null"}
+        What a NaN or infinite float becomes: an error (configurations, which are hashed), or ``None``
+        (measurements, e.g. a report's missing slope, read back as NaN).
     """
+    if nonfinite not in ("raise", "null"):
+        raise ValueError(f"nonfinite must be 'raise' or 'null', got {nonfinite!r}")
     if obj is None or isinstance(obj, (bool, str)):
         return obj
     if isinstance(obj, np.bool_):
@@ -55,6 +63,8 @@ def json_data(obj: Any, *, unknown: Callable[[Any], Any] | None = None, where: s
     if isinstance(obj, numbers.Real):
         value = float(obj)
         if not math.isfinite(value):
+            if nonfinite == "null":
+                return None
             raise ValueError(f"{where} must be finite, got {value}")
         return value
     if isinstance(obj, Mapping):
@@ -62,14 +72,15 @@ def json_data(obj: Any, *, unknown: Callable[[Any], Any] | None = None, where: s
         for key, value in obj.items():
             if not isinstance(key, str):
                 raise TypeError(f"{where}: keys must be strings, got {key!r}")
-            out[key] = json_data(value, unknown=unknown, where=f"{where}.{key}" if where else key)
+            out[key] = json_data(value, unknown=unknown, where=f"{where}.{key}" if where else key,
+                                 nonfinite=nonfinite)
         return out
     if isinstance(obj, np.ndarray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
-        return [json_data(v, unknown=unknown, where=f"{where}[{i}]") for i, v in enumerate(obj)]
+        return [json_data(v, unknown=unknown, where=f"{where}[{i}]", nonfinite=nonfinite) for i, v in enumerate(obj)]
     if unknown is not None:
-        return json_data(unknown(obj), where=where)
+        return json_data(unknown(obj), where=where, nonfinite=nonfinite)
     raise TypeError(
         f"{where} must be JSON data (numbers, strings, lists, tables), got {type(obj).__name__}"
     )

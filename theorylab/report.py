@@ -21,10 +21,11 @@ True
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from theorylab._json import json_data
 
 __all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "write_json_atomic"]
 
@@ -32,14 +33,8 @@ _NAN = float("nan")
 
 
 def _to_json(value: Any) -> Any:
-    """NaN and infinities become None; tuples become lists (the one JSON normaliser of the report)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_json(v) for v in value]
-    return value
+    """JSON data with NaN and infinities as null (the one normaliser, :func:`theorylab._json.json_data`)."""
+    return json_data(value, where="report", nonfinite="null")
 
 
 def _float(value: Any) -> float:
