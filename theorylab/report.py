@@ -21,13 +21,14 @@ True
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from theorylab._json import json_data
 
-__all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "write_json_atomic"]
+__all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "format_value", "write_json_atomic"]
 
 _NAN = float("nan")
 
@@ -35,6 +36,15 @@ _NAN = float("nan")
 def _to_json(value: Any) -> Any:
     """JSON data with NaN and infinities as null (the one normaliser, :func:`theorylab._json.json_data`)."""
     return json_data(value, where="report", nonfinite="null")
+
+
+def format_value(x: float | None, spec: str = ".2f", missing: str = "–") -> str:
+    """A number of a report as text; ``missing`` for None, NaN or an infinite end.
+
+    >>> format_value(0.1234), format_value(float("nan")), format_value(None, missing="-")
+    ('0.12', '–', '-')
+    """
+    return missing if x is None or not math.isfinite(x) else format(x, spec)
 
 
 def _float(value: Any) -> float:

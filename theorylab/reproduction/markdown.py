@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import math
 
-from theorylab.report import CaseReport, Report
+from theorylab.report import CaseReport, Report, format_value
 from theorylab.reproduction.suite import CLAIMS
 
 __all__ = ["format_report_markdown", "why_not_consistent"]
-
-
-def _f(x: float, spec: str = ".2f") -> str:
-    return "–" if x is None or not math.isfinite(x) else format(x, spec)
 
 
 def why_not_consistent(row: CaseReport) -> str:
@@ -32,11 +28,11 @@ def why_not_consistent(row: CaseReport) -> str:
         reasons.append("threshold not reached within the n grid at "
                        + ", ".join(f"{row.axis}={x} (n ≤ {n_max.get(x, 0):,})" for x in censored))
     if row.competitors_met:
-        reasons.append(f"the interval [{_f(row.slope_low)}, {_f(row.slope_high)}] also meets the band of "
+        reasons.append(f"the interval [{format_value(row.slope_low)}, {format_value(row.slope_high)}] also meets the band of "
                        f"{', '.join(row.competitors_met)}: this scan cannot exclude "
                        + ("it" if len(row.competitors_met) == 1 else "them"))
     elif row.too_wide:
-        reasons.append(f"the interval [{_f(row.slope_low)}, {_f(row.slope_high)}] is too wide to tell "
+        reasons.append(f"the interval [{format_value(row.slope_low)}, {format_value(row.slope_high)}] is too wide to tell "
                        "(more trials or a longer range would narrow it)")
     elif row.verdict == "inconclusive" and row.separable is False:
         reasons.append(row.design_note)
@@ -48,8 +44,8 @@ def why_not_consistent(row: CaseReport) -> str:
 
 
 def _inconsistent(row: CaseReport) -> str:
-    text = (f"measured slope {_f(row.slope)} lies {row.side} the accepted band "
-            f"[{_f(row.band_low)}, {_f(row.band_high)}]")
+    text = (f"measured slope {format_value(row.slope)} lies {row.side} the accepted band "
+            f"[{format_value(row.band_low)}, {format_value(row.band_high)}]")
     own = row.own
     if row.side == "below" and own is not None and own.log_power and row.slope_low <= own.exponent <= row.slope_high:
         return (text + f", whose local slope includes the log factors the source states; the interval contains the "
@@ -64,7 +60,7 @@ def _inconsistent(row: CaseReport) -> str:
 def _case_line(c: CaseReport) -> str:
     own = c.own
     ptxt = "–" if own is None else f"{own.exponent:.2f}" + (f" × log^{own.log_power:g} d" if own.log_power else "")
-    meas = "–" if not math.isfinite(c.slope) else f"{c.slope:.2f} [{_f(c.slope_low)}, {_f(c.slope_high)}]"
+    meas = "–" if not math.isfinite(c.slope) else f"{c.slope:.2f} [{format_value(c.slope_low)}, {format_value(c.slope_high)}]"
     scan = f"{c.values[0]}–{c.values[-1]}" if c.values else "–"
     axis = "d" if c.axis == "d" else f"s (d={c.fixed_d})"
     sep = {True: "yes", False: "no", None: "–"}[c.separable]
@@ -79,7 +75,7 @@ def _crossover_lines(report: Report) -> list[str]:
              "| setting | k* | against | d× | interval | how | within reach |", "|---|---|---|---|---|---|---|"]
     for x in report.crossovers:
         iv = "–" if not math.isfinite(x.d_low) else f"[{x.d_low:.3g}, {x.d_high:.3g}]"
-        lines.append(f"| {x.setting} | {x.k_star} | {x.competitor} | {_f(x.d_cross, '.3g')} | {iv} | {x.kind} | "
+        lines.append(f"| {x.setting} | {x.k_star} | {x.competitor} | {format_value(x.d_cross, '.3g')} | {iv} | {x.kind} | "
                      f"{'yes' if x.reachable else 'no'} |")
     lines += [""] + [f"- {x.setting} / {x.competitor}: {x.note}" for x in report.crossovers]
     return lines

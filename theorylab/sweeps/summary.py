@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from theorylab._validation import check_int
-from theorylab.report import CaseReport, Curve, PredictedLine
+from theorylab.report import CaseReport, Curve, PredictedLine, format_value
 from theorylab.sweeps.spec import CaseSpec, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
@@ -342,10 +342,6 @@ def summarize_sweep(
     return SweepSummary(spec.name, tuple(rows), missing_cells=missing, total_cells=len(spec.cells()))
 
 
-def _fmt(x: float, spec: str = ".2f") -> str:
-    return "-" if x is None or not math.isfinite(x) else format(x, spec)
-
-
 def format_summary(summary: SweepSummary) -> str:
     """The summary as a fixed-width text table, with the verdicts' reasons underneath.
 
@@ -378,10 +374,10 @@ def format_summary(summary: SweepSummary) -> str:
             f"{row.q:g}",
             row.axis if row.axis == "d" else f"s@d={row.fixed_d}",
             f"{row.values[0]}-{row.values[-1]}" if row.values else "-",
-            _fmt(row.slope),
+            format_value(row.slope, missing="-"),
             "-" if not math.isfinite(row.slope_low) else f"[{row.slope_low:.2f}, {row.slope_high:.2f}]",
-            _fmt(row.theil_sen),
-            "-" if own is None else _fmt(own.exponent),
+            format_value(row.theil_sen, missing="-"),
+            "-" if own is None else format_value(own.exponent, missing="-"),
             "-" if not math.isfinite(row.band_low) else f"[{row.band_low:.2f}, {row.band_high:.2f}]",
             row.verdict,
         ])
