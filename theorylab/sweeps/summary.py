@@ -25,7 +25,7 @@ import numpy as np
 
 from theorylab._validation import check_int
 from theorylab.report import CaseReport, Curve, PredictedLine, format_value
-from theorylab.sweeps.spec import CaseSpec, SweepSpec
+from theorylab.sweeps.spec import CaseSpec, Cell, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
 __all__ = ["SummaryRow", "SweepSummary", "format_summary", "summarize_sweep", "setting_name"]
@@ -255,20 +255,20 @@ def _fit_variable(case: CaseSpec, xs: tuple[int, ...]) -> tuple[dict[int, int], 
     return levels, (f"M = s + {margins.pop()}" if len(margins) == 1 else "M")
 
 
-def _case_rows(case: CaseSpec, spec: SweepSpec, store: ResultStore, fit_options: dict[str, Any]) -> tuple[list, int]:
+def _case_rows(case: CaseSpec, cells: list[Cell], seed: int, store: ResultStore,
+               fit_options: dict[str, Any]) -> tuple[list, int]:
     """Read the case's cells once; one row per method."""
     from theorylab.symbolic.methods import METHODS
 
     rows, missing = [], 0
     for method in case.methods:
         results = {}
-        for cell in spec.cells():
-            if cell.case is case and cell.method == method:
-                res = store.get(cell)
-                if res is None:
-                    missing += 1
-                else:
-                    results[cell.x] = res
+        for cell in (c for c in cells if c.method == method):
+            res = store.get(cell)
+            if res is None:
+                missing += 1
+            else:
+                results[cell.x] = res
         info = METHODS.get(method)
         needs_k_gen = info is not None and any(n in ("sq", "sq_reuse") for n in (info.rate, *info.competitors))
         ex = _exponents(case, list(results.values()), needs_k_gen)
@@ -288,7 +288,7 @@ def _case_rows(case: CaseSpec, spec: SweepSpec, store: ResultStore, fit_options:
         fx, fit_variable = _fit_variable(case, xs)
         base.update(fit_values=tuple(fx[x] for x in xs), fit_variable=fit_variable)
         if len(xs) >= 2:
-            fit, fitted = _fit({fx[x]: (results[x].n, results[x].success) for x in xs}, spec.seed, fit_options)
+            fit, fitted = _fit({fx[x]: (results[x].n, results[x].success) for x in xs}, seed, fit_options)
             notes += fitted.pop("notes", ())
             base.update(fitted)
         else:
@@ -335,11 +335,13 @@ def summarize_sweep(
         spec = store.load_spec()
     rows: list[CaseReport] = []
     missing = 0
-    for case in spec.cases:
-        case_rows, case_missing = _case_rows(case, spec, store, fit_options)
+    cells = spec.cells()  # built once; each case takes its own
+    for index, case in enumerate(spec.cases):
+        own = [c for c in cells if c.case_index == index]
+        case_rows, case_missing = _case_rows(case, own, spec.seed, store, fit_options)
         rows += case_rows
         missing += case_missing
-    return SweepSummary(spec.name, tuple(rows), missing_cells=missing, total_cells=len(spec.cells()))
+    return SweepSummary(spec.name, tuple(rows), missing_cells=missing, total_cells=len(cells))
 
 
 def format_summary(summary: SweepSummary) -> str:
