@@ -191,7 +191,7 @@ class Rate:
 
     def _latex(self, printer: Any) -> str:
         """``sympy.latex(rate)``: the law as mathematics."""
-        return str(printer._print(self.law if self.law.has(s) or self.law != 1 else self.expression))
+        return str(printer._print(self.law))  # __post_init__ makes law the expression when none was given
 
     def _repr_latex_(self) -> str:
         return f"$n \\asymp {sympy.latex(self.law)}$"
