@@ -225,6 +225,7 @@ class _Parts:
     log_power: int = 0
     hidden_logs: tuple[float, float] = (0.0, 2.0)
     hidden_logs_source: str = _UNSTATED
+    s_exponent: float = 0.0  # the power of s at fixed d (s <= √d); 0 for a basis-independent rate
 
 
 def _pruned(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
@@ -237,10 +238,11 @@ def _pruned(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
     if r == 1:
         return _Parts(s**k, a * k, "α k*", "Vural & Erdogdu 2024, Theorem 4, p. 9",
                       "single-index, ‖V‖_{2,q}^q = Θ(d^{(1-q/2)α}), M = Õ(d^α), m = Θ(d^ε), c = 1/log d; Õ hides "
-                      "polylog factors; d >= d_{ℓ,ε}", hidden_logs=logs, hidden_logs_source=logs_src)
+                      "polylog factors; d >= d_{ℓ,ε}", hidden_logs=logs, hidden_logs_source=logs_src,
+                      s_exponent=float(k))
     return _Parts(s**power, 2 * a, "2α", "Vural & Erdogdu 2024, Theorem 5, p. 10",
                   "multi-index, Assumption 1 (E[σ z zᵀ] full rank), Algorithm 2+, M = Õ(d^α); Õ hides polylogs",
-                  hidden_logs=logs, hidden_logs_source=logs_src)
+                  hidden_logs=logs, hidden_logs_source=logs_src, s_exponent=2.0)
 
 
 def _dense(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
@@ -256,7 +258,8 @@ def _csq_sparse(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
                   "Vural & Erdogdu 2024, Theorem 2, p. 6 (Theorem 47 and eq. G.1, App. G, p. 65)",
                   "lower bound for CSQ algorithms on F_{r,k} with polynomially many queries, τ ≈ 1/√n; d large enough",
                   hidden_logs=(-float(k), 0.0),
-                  hidden_logs_source=f"eq. (G.1), App. G, p. 65: the tolerance allows a 1/log^k d factor, γ in [-{k}, 0]")
+                  hidden_logs_source=f"eq. (G.1), App. G, p. 65: the tolerance allows a 1/log^k d factor, γ in [-{k}, 0]",
+                  s_exponent=float(k))
 
 
 def _csq_dense(k: int, a: Any, r: int, k_gen: int | None) -> _Parts:
@@ -377,9 +380,6 @@ def predicted_rate(
         raise ValueError(f"alpha is required for the rate {name!r}")
     parts = _BUILDERS[name](k, a, r, k_gen)
     exponent = parts.exponent if parts.exponent.is_Rational else sympy.nsimplify(parts.exponent)
-    s_exponent = float(sympy.degree(parts.law, s)) if parts.law.has(s) and parts.law.is_polynomial(s) else 0.0
-    if name == "csq_sparse":
-        s_exponent = float(k)
     return Rate(
         name=name,
         expression=_power(exponent, parts.log_power),
@@ -388,7 +388,7 @@ def predicted_rate(
         source=parts.source,
         conditions=parts.conditions,
         law=parts.law,
-        s_exponent=s_exponent,
+        s_exponent=parts.s_exponent,
         hidden_logs=parts.hidden_logs,
         hidden_logs_source=parts.hidden_logs_source,
         formula=parts.formula,
