@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from theorylab.learners import ONE_STEP, STANDARD_INIT, STANDARD_INIT_SMALL, TEN_STEPS, PrunedMultiStepGD
+from theorylab.learners import (
+    ONE_STEP,
+    STANDARD_INIT,
+    STANDARD_INIT_SMALL,
+    TEN_STEPS,
+    PrunedMultiStepGD,
+)
 from theorylab.numeric import SimulationResult, simulate
 from theorylab.numeric.learner import Learner, Trial, learner_name, resolve_learner, weight_metrics
 from theorylab.numeric.students import draw_half_init

@@ -46,7 +46,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from theorylab._importable import importable_name_of, is_importable_name, resolve_importable
-from theorylab.numeric.metrics import alignment, alignment_summary, subspace_coverage, support_recall
+from theorylab.numeric.metrics import (
+    alignment,
+    alignment_summary,
+    subspace_coverage,
+    support_recall,
+)
 from theorylab.numeric.teachers import BLOCK_ROWS, Teacher, derive_seed
 
 if TYPE_CHECKING:
@@ -134,7 +139,7 @@ class Trial:
         cfg = self.config
         n = cfg.n if n is None else n
         for X, y in self.teacher.stream(self.seed("stream"), n, chunk_size, augment=augment, dtype=cfg.dtype):
-            yield X, y
+            yield X, y  # noqa: UP028 - unpacked: the teacher yields (X, y) here, never (X, y, f)
 
     def samples(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The first ``n`` training samples in memory: X (n, d), y (n,)."""
