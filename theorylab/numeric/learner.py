@@ -138,8 +138,9 @@ class Trial:
         """
         cfg = self.config
         n = cfg.n if n is None else n
-        for X, y in self.teacher.stream(self.seed("stream"), n, chunk_size, augment=augment, dtype=cfg.dtype):
-            yield X, y  # noqa: UP028 - unpacked: the teacher yields (X, y) here, never (X, y, f)
+        chunks = self.teacher.stream(self.seed("stream"), n, chunk_size, augment=augment, dtype=cfg.dtype)
+        for X, y in chunks:  # noqa: UP028 - unpacked: without clean=True the teacher yields pairs (X, y)
+            yield X, y
 
     def samples(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The first ``n`` training samples in memory: X (n, d), y (n,)."""
