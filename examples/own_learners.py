@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             th = tl.estimate_threshold(res.n, res.success, rng=args.seed)
         value = f"> {th.bound:.0f}" if th.censored else f"<= {th.bound:.0f}" if th.below_grid else f"{th.threshold:.0f}"
         lo, hi = th.confidence_interval
-        print(f"{name:<34} {value:>8}  {f'[{lo:.0f}, {hi:.0f}]':>20}  {float(res.success[:, -1].mean()):>16.2f}")
+        interval = "-" if th.censored else f"[{lo:.0f}, {hi:.0f}]"
+        print(f"{name:<34} {value:>8}  {interval:>20}  {float(res.success[:, -1].mean()):>16.2f}")
     return 0
 
 
