@@ -2,7 +2,12 @@
 
 * tests/data/sscan_he2_d256: He₂/√2 (k* = 2), s = 2, 4, 8, 16, 32 trials;
 * tests/data/sscan_he1_d256: He₁ (k* = 1), the reproduction's own case (same seed and configuration, so the
-  same numbers as the full report's He₁ s-scan row), 16 trials.
+  same numbers as the full report's He₁ s-scan row), 16 trials;
+* tests/data/sscan_he2_d64_pool.npz: a pool of 128 independent pruned He₂/√2 trials per support size at d = 64,
+  s = 2, 4, 8 (``simulate`` seed 1000 + s), only the checkpoints and the success matrices. Trials are i.i.d. (each
+  draws its own V, pruning initialisation, stream and re-initialisation), so subsets of the pool are real
+  replicates of an s-scan: tests/test_sscan_coverage.py checks the slope interval's coverage on them (about
+  15 minutes on two shared cores).
 
 The pruned learner at s = 2, 4, 8, 16 (pruning level M = s + 2), 32 trials, float32 Algorithm 1. The store is
 what ``theorylab sweep`` writes (checksummed NPZ per cell, no pickles); the test reads it and judges it, so the
@@ -13,8 +18,15 @@ suite does not pay the simulation (about 5 minutes on two cores). Run from the r
 
 from __future__ import annotations
 
+import io
+import json
+import math
 from pathlib import Path
 
+import numpy as np
+
+from theorylab._files import atomic_write
+from theorylab.numeric import simulate
 from theorylab.sweeps import CaseSpec, SweepSpec, run_sweep
 
 HERE = Path(__file__).parent / "sscan_he2_d256"
@@ -29,6 +41,29 @@ SPEC_K1 = SweepSpec("sscan-he1-d256", seed=2024, cases=[
              axis="s", s_grid=[2, 4, 8, 16], options={"dtype": "float32"}, label="He1 s-scan d=256 / pruned"),
 ])
 
+POOL = Path(__file__).parent / "sscan_he2_d64_pool.npz"
+POOL_CONFIG = {"link": "He2(z)/sqrt(2)", "d": 64, "method": "pruned", "q": 0.0, "trials": 128, "dtype": "float32",
+               "n_min": 64, "n_max": {"2": 8_000, "4": 20_000, "8": 40_000}, "seed": "1000 + s"}
+
+
+def make_pool() -> None:
+    """128 pruned trials per s at d = 64; stores n_<s>, success_<s> and the configuration (JSON text)."""
+    arrays: dict[str, np.ndarray] = {"config": np.array(json.dumps(POOL_CONFIG))}
+    for key, n_max in POOL_CONFIG["n_max"].items():  # type: ignore[attr-defined]
+        s = int(key)
+        res = simulate(POOL_CONFIG["link"], d=64, n=n_max, method="pruned", alpha=math.log(s) / math.log(64), q=0.0,
+                       trials=128, seed=1000 + s, dtype="float32", n_min=64, progress=True)
+        arrays[f"n_{s}"], arrays[f"success_{s}"] = res.n, res.success
+
+    def write(fh):
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        fh.write(buf.getvalue())
+
+    atomic_write(POOL, write)
+
+
 if __name__ == "__main__":
     run_sweep(SPEC, store_dir=HERE, progress=True)
     run_sweep(SPEC_K1, store_dir=HERE_K1, progress=True)
+    make_pool()
