@@ -42,16 +42,16 @@ SPEC_K1 = SweepSpec("sscan-he1-d256", seed=2024, cases=[
 ])
 
 POOL = Path(__file__).parent / "sscan_he2_d64_pool.npz"
+POOL_N_MAX = {2: 8_000, 4: 20_000, 8: 40_000}  # s -> the largest n (each cell's n* lies well inside)
 POOL_CONFIG = {"link": "He2(z)/sqrt(2)", "d": 64, "method": "pruned", "q": 0.0, "trials": 128, "dtype": "float32",
-               "n_min": 64, "n_max": {"2": 8_000, "4": 20_000, "8": 40_000}, "seed": "1000 + s"}
+               "n_min": 64, "n_max": {str(s): n for s, n in POOL_N_MAX.items()}, "seed": "1000 + s"}
 
 
 def make_pool() -> None:
     """128 pruned trials per s at d = 64; stores n_<s>, success_<s> and the configuration (JSON text)."""
     arrays: dict[str, np.ndarray] = {"config": np.array(json.dumps(POOL_CONFIG))}
-    for key, n_max in POOL_CONFIG["n_max"].items():  # type: ignore[attr-defined]
-        s = int(key)
-        res = simulate(POOL_CONFIG["link"], d=64, n=n_max, method="pruned", alpha=math.log(s) / math.log(64), q=0.0,
+    for s, n_max in POOL_N_MAX.items():
+        res = simulate("He2(z)/sqrt(2)", d=64, n=n_max, method="pruned", alpha=math.log(s) / math.log(64), q=0.0,
                        trials=128, seed=1000 + s, dtype="float32", n_min=64, progress=True)
         arrays[f"n_{s}"], arrays[f"success_{s}"] = res.n, res.success
 
