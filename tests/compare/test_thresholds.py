@@ -300,3 +300,30 @@ def test_no_runtime_warnings_on_censored_resamples():
         warnings.simplefilter("error")
         res = estimate_threshold(GRID, success, rng=1)
     assert res.confidence_interval.high == math.inf  # many resamples never reach 1/2
+
+
+def test_bootstrap_nan_interval_falls_back_to_the_resamples_that_have_a_crossing(monkeypatch):
+    """SciPy's percentile interval is NaN as soon as one resample's statistic is NaN; the crossing bootstrap then
+    takes the same percentiles over the resamples that have a value (checked against numpy on those alone)."""
+    from types import SimpleNamespace
+
+    from theorylab.compare import threshold_crossing as tc
+
+    real = tc.stats.bootstrap
+    poisoned = 7  # resamples whose statistic SciPy would report as NaN
+
+    def nan_bootstrap(*args, **kwargs):
+        res = real(*args, **kwargs)
+        dist = np.array(res.bootstrap_distribution, dtype=float)
+        dist[:, :poisoned] = np.nan
+        ci = SimpleNamespace(low=np.array([np.nan, np.nan]), high=np.array([np.nan, np.nan]))
+        return SimpleNamespace(bootstrap_distribution=dist, confidence_interval=ci)
+
+    monkeypatch.setattr(tc.stats, "bootstrap", nan_bootstrap)
+    first_idx = np.array([0, 1, 1, 2, 2, 2, 3, 3, 4, 1, 2, 3])  # first-success indices on a 4-point grid
+    logn = np.log([100.0, 200.0, 400.0, 800.0])
+    lo, hi, boot, _ = tc.bootstrap_crossing(first_idx, logn, 0.5, 0.9, 199, np.random.default_rng(3))
+    kept = boot[~np.isnan(boot)]
+    assert kept.size == 199 - poisoned and np.all(np.isfinite(kept))
+    assert math.isfinite(lo) and math.isfinite(hi)
+    assert lo == pytest.approx(np.percentile(kept, 5)) and hi == pytest.approx(np.percentile(kept, 95))
