@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._display import ShortRepr
 from theorylab.compare.planner import Pilot, Plan, plan_design
 from theorylab.report import CaseReport
 
@@ -33,13 +34,19 @@ __all__ = ["pilot_from_row", "plan_case", "default_grids", "CasePlan"]
 _Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
-class CasePlan:
+@dataclass(frozen=True, repr=False)
+class CasePlan(ShortRepr):
     """A plan for one stored row: the row, the pilot taken from it, and the planner's answer."""
 
     row: CaseReport
     pilot: Pilot
     plan: Plan
+
+    def _summary(self) -> dict[str, Any]:
+        return {"case": self.row.label, "method": self.row.method, "axis": self.row.axis, **self.plan._summary()}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return self.plan._summary_rows()
 
     def __str__(self) -> str:
         head = f"{self.row.label} / {self.row.method} ({self.row.axis}-scan): "

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from theorylab._validation import check_int
-from theorylab.report import CaseReport, Curve, PredictedLine, format_value
+from theorylab._display import ShortRepr
+from theorylab.report import CaseReport, Curve, PredictedLine, format_value, verdict_counts
 from theorylab.sweeps.spec import CaseSpec, Cell, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
@@ -39,8 +40,8 @@ SummaryRow = CaseReport
 REFERENCE_RATES = ("pruned", "dense", "csq_sparse", "csq_dense")
 
 
-@dataclass(frozen=True)
-class SweepSummary:
+@dataclass(frozen=True, repr=False)
+class SweepSummary(ShortRepr):
     """The summary table of a sweep; ``str()`` prints it."""
 
     name: str
@@ -63,6 +64,13 @@ class SweepSummary:
 
     def __str__(self) -> str:
         return format_summary(self)
+
+    def _summary(self) -> dict[str, Any]:
+        return {"name": self.name, "rows": len(self.rows), "cells_stored": self.total_cells - self.missing_cells,
+                "cells": self.total_cells, "verdicts": verdict_counts(self.rows)}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return [row._summary() for row in self.rows]
 
 
 def setting_name(case: CaseSpec) -> str:
