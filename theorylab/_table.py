@@ -39,8 +39,12 @@ DIGITS = 3
 _NUMERIC = re.compile(r"^(?:[-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?|-?inf|[-–])$")
 
 
-def number(x: Any, missing: str = "-") -> str:
-    """``x`` in the one number format of theorylab's tables (module docstring)."""
+def number(x: Any, missing: str = "-", digits: int = DIGITS) -> str:
+    """``x`` in the one number format of theorylab's tables (module docstring).
+
+    ``digits`` (significant digits) is raised only where the digits are the product, e.g. the Hermite
+    coefficients of ``theorylab hermite``.
+    """
     if x is None:
         return missing
     if isinstance(x, bool):
@@ -56,8 +60,8 @@ def number(x: Any, missing: str = "-") -> str:
         return "0"
     exponent = math.floor(math.log10(abs(value)))
     if -3 <= exponent < 5:
-        return f"{value:.{max(0, DIGITS - 1 - exponent)}f}"
-    return f"{value:.{DIGITS - 1}e}"
+        return f"{value:.{max(0, digits - 1 - exponent)}f}"
+    return f"{value:.{digits - 1}e}"
 
 
 def interval(low: Any, high: Any, missing: str = "-") -> str:
