@@ -28,6 +28,7 @@ from typing import Any
 
 from theorylab._display import ShortRepr
 from theorylab._json import json_data
+from theorylab._table import number
 
 __all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "format_value", "write_json_atomic"]
 
@@ -39,13 +40,18 @@ def _to_json(value: Any) -> Any:
     return json_data(value, where="report", nonfinite="null")
 
 
-def format_value(x: float | None, spec: str = ".2f", missing: str = "–") -> str:
+def format_value(x: float | None, spec: str | None = None, missing: str = "–") -> str:
     """A number of a report as text; ``missing`` for None, NaN or an infinite end.
 
-    >>> format_value(0.1234), format_value(float("nan")), format_value(None, missing="-")
-    ('0.12', '–', '-')
+    By default in the one number format of theorylab's tables (:func:`theorylab._table.number`), so that
+    ``report.md`` and the command line print the same numbers; ``spec`` asks for another format.
+
+    >>> format_value(0.1234), format_value(float("nan")), format_value(None, missing="-"), format_value(2.0)
+    ('0.123', '–', '-', '2.00')
     """
-    return missing if x is None or not math.isfinite(x) else format(x, spec)
+    if x is None or not math.isfinite(x):
+        return missing
+    return number(x, missing) if spec is None else format(x, spec)
 
 
 def verdict_counts(rows: Any) -> str:
