@@ -15,9 +15,9 @@ from theorylab.compare.planner import Pilot, plan_design
 from theorylab.compare.verdicts import separable, verdict
 from theorylab.report import CaseReport, Contrast, Crossover, Curve, PredictedLine, Report
 from theorylab.reproduction.run import Reproduction
-from theorylab.symbolic.methods import METHODS
 from theorylab.sweeps.planning import CasePlan, pilot_from_row
 from theorylab.sweeps.summary import SweepSummary
+from theorylab.symbolic.methods import METHODS
 
 #: A repr is one readable line: this many characters at most.
 MAX_REPR = 300

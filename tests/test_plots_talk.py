@@ -9,7 +9,6 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from theorylab.plots import plot_phase_diagram, plot_thresholds  # noqa: E402
-from theorylab.plots.thresholds import wrap_equal_names  # noqa: E402
 from theorylab.report import Crossover  # noqa: E402
 
 D = np.array([16.0, 64.0, 256.0])
@@ -55,6 +54,8 @@ def test_measured_crossover_still_draws_its_line() -> None:
 
 
 def test_long_merged_legend_entries_are_broken_at_the_equals_signs() -> None:
+    from theorylab.plots.thresholds import wrap_equal_names
+
     text = "CSQ dense = online SGD = sample reuse (SQ) $s^0$"
     lines = wrap_equal_names(text).split("\n")
     assert len(lines) == 2 and " = ".join(line.removeprefix("= ") for line in lines) == text

@@ -53,7 +53,8 @@ def short_value(value: Any) -> str:
         return repr(text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…")
     if isinstance(value, (tuple, list)):
         if len(value) <= TUPLE_LIMIT and all(isinstance(v, (numbers.Number, str)) for v in value):
-            whole = all(isinstance(v, numbers.Real) and float(v).is_integer() and abs(v) < 1e6 for v in value)
+            whole = all(isinstance(v, numbers.Real) and float(v).is_integer() and abs(float(v)) < 1e6
+                        for v in value)
             inner = ", ".join(short_value(int(v) if whole else v) for v in value)
             return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
         return f"<{len(value)} items>"

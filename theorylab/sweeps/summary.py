@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from theorylab._validation import check_int
 from theorylab._display import ShortRepr
 from theorylab._table import interval, number, table, wrap
+from theorylab._validation import check_int
 from theorylab.report import CaseReport, Curve, PredictedLine, verdict_counts
 from theorylab.sweeps.spec import CaseSpec, Cell, SweepSpec
 from theorylab.sweeps.store import ResultStore
@@ -382,7 +382,9 @@ def format_summary(summary: SweepSummary) -> str:
     if not isinstance(summary, SweepSummary):
         raise TypeError(f"summary must be a SweepSummary, got {type(summary).__name__}")
     header = ["method", "scan", "slope", "95% interval", "predicted", "accepted", "verdict"]
-    rows, headings, notes = [], {}, []
+    rows: list[list[str]] = []
+    headings: dict[int, tuple[tuple[Any, ...], str]] = {}
+    notes: list[str] = []
     for row in summary.rows:
         own = row.own
         key = (row.label, row.link, row.k_star, row.alpha, row.q, row.axis)
