@@ -221,4 +221,5 @@ def plan_design(
                f"{cheapest.seconds:.0f} s (> budget {budget:g} s)" if cheapest else
                "no candidate grid and trial count narrows the interval below the gap")
     return Plan(False, None, tuple(considered),
-                f"no design within the budget separates {rate.name} from {', '.join(blockers)}: {why}")
+                f"no design within the budget separates {rate.name} from "
+                f"{', '.join(blockers or [r.name for r in rivals]) or 'no competitor'}: {why}")
