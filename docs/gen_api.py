@@ -11,6 +11,7 @@ import theorylab
 SECTIONS = [
     ("theorylab.symbolic", "Symbolic layer", None),
     ("theorylab.numeric", "Numeric layer", None),
+    ("theorylab.learners", "Learners of one's own: two open directions (examples)", None),
     ("theorylab.compare", "Comparison layer", None),
     ("theorylab.sweeps", "Sweeps", None),
     ("theorylab.report", "The typed report", None),

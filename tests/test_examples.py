@@ -32,7 +32,7 @@ def run_example(name: str, *args: str, tmp_path: Path | None = None) -> str:
 
 def test_every_example_is_tested() -> None:
     scripts = {p.name for p in EXAMPLES.glob("*.py")}
-    assert scripts == {"bounds_repl.py", "pruned_vs_dense.py", "own_sweep.py", "conjecture_test.py"}
+    assert scripts == {"bounds_repl.py", "pruned_vs_dense.py", "own_sweep.py", "conjecture_test.py", "own_learners.py"}
     for path in EXAMPLES.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert text.startswith('"""'), f"{path.name} has no module docstring"
@@ -84,6 +84,22 @@ def test_own_sweep(source: list[str]) -> None:
     assert f"{cells}/{cells} cells stored" in out
     # a verdict, or n/a with the reason when the tiny run leaves the slope interval unbounded
     assert re.search(r"^\S.*\bpruned\b.*\b(consistent|inconsistent|inconclusive|n/a)\s*$", out, re.M)
+
+
+@pytest.mark.slow
+def test_own_learners() -> None:
+    out = run_example("own_learners.py", "--tiny")
+    assert "d = 16, s = 2, 4 trials" in out  # round(16^{1/4}) = 2
+    # ONE_STEP rebuilds Algorithm 2's step through the protocol: the built-in's curves, exactly
+    assert "gives the built-in's success curves: True" in out
+    names = ["pruned (built-in)", "pruned + 1 GD step", "pruned + 10 GD steps", "pruned, standard init |a| = 1",
+             "pruned, standard init |a| = 0.1"]
+    rows = {line[:34].strip(): line[34:].split() for line in out.splitlines() if line[:34].strip() in names}
+    assert sorted(rows) == sorted(names), out
+    assert rows["pruned (built-in)"] == rows["pruned + 1 GD step"]
+    for cells in rows.values():
+        final = float(cells[-1])
+        assert 0 <= final <= 1 and abs(4 * final - round(4 * final)) < 1e-9  # k / 4 trials
 
 
 def test_conjectures_as_script() -> None:

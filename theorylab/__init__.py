@@ -64,6 +64,9 @@ _EXPORTS: dict[str, str] = {
     "alignment": "theorylab.numeric.metrics",
     "subspace_coverage": "theorylab.numeric.metrics",
     "checkpoint_grid": "theorylab.numeric.simulate",
+    "Learner": "theorylab.numeric.learner",
+    "Trial": "theorylab.numeric.learner",
+    "weight_metrics": "theorylab.numeric.learner",
     # comparison layer
     "estimate_threshold": "theorylab.compare.thresholds",
     "fit_exponent": "theorylab.compare.fits",

@@ -1,5 +1,6 @@
 """Numeric layer: teachers and streams, Algorithm 1 (pruning), Algorithm 2 (training), their plain-loop
-reference, the baselines (online SGD, GD with reuse), metrics and the ``simulate`` entry point. NumPy only,
+reference, the baselines (online SGD, GD with reuse), metrics, the ``simulate`` entry point and the protocol of a
+learner of one's own (``Learner``, ``Trial``). NumPy only,
 vectorised over trials.
 
 >>> from theorylab.numeric import simulate
@@ -7,6 +8,14 @@ vectorised over trials.
 (2, 1)
 """
 
+from theorylab.numeric.learner import (
+    Learner,
+    Trial,
+    check_learner_metrics,
+    learner_name,
+    resolve_learner,
+    weight_metrics,
+)
 from theorylab.numeric.metrics import (
     METRICS,
     SuccessCriterion,
@@ -37,6 +46,12 @@ from theorylab.numeric.training import (
 __all__ = [
     "METHODS",
     "METRICS",
+    "Learner",
+    "Trial",
+    "check_learner_metrics",
+    "learner_name",
+    "resolve_learner",
+    "weight_metrics",
     "STRATEGIES",
     "PruneResult",
     "SimulationResult",

@@ -112,8 +112,9 @@ class SimulationConfig:
     """Every validated argument of ``simulate`` with its defaults filled in (see ``simulate`` for each).
 
     ``strategy`` is the pruning strategy (None for a baseline without pruning), ``baseline`` the baseline's
-    name (None for Algorithm 2), ``engine`` the resolved engine (``"full"`` or ``"reduced"``) and
-    ``checkpoints`` the int64 grid. ``eta1`` stays None until the one-step pass sets its default.
+    name (None for Algorithm 2), ``engine`` the resolved engine (``"full"`` or ``"reduced"``), ``learner`` the
+    :class:`~theorylab.numeric.learner.Learner` of a method of one's own (None for a built-in method; ``method``
+    is then its importable name or its ``name``) and ``checkpoints`` the int64 grid. ``eta1`` stays None until the one-step pass sets its default.
     """
 
     link: Any
@@ -147,6 +148,7 @@ class SimulationConfig:
     engine: str = "full"
     strategy: str | None = None
     baseline: str | None = None
+    learner: Any = None
 
     def record(self, link_text: str, eta1: float | None = None) -> dict[str, Any]:
         """The JSON record stored in ``SimulationResult.config`` (every argument that determines the numbers)."""
@@ -160,7 +162,7 @@ class SimulationConfig:
             "mu_correction": self.mu_correction, "compute_risk": self.compute_risk, "n_test": self.n_test,
             "normalize": self.normalize, "baseline_options": self.baseline_options, "engine": self.engine,
             "block_rows": _block_rows(),
-        }
+        } | ({} if self.learner is None else {"learner": self.learner.name})
 
 
 def _block_rows() -> int:
@@ -206,7 +208,7 @@ def simulation_config(
     *,
     d: int,
     n: int,
-    method: str = "pruned",
+    method: Any = "pruned",
     alpha: float = 0.25,
     q: float = 0.0,
     r: int = 1,
@@ -242,7 +244,7 @@ def simulation_config(
     """
     from theorylab.symbolic.links import as_link
 
-    method = check_choice(method, "method", METHODS)
+    method, learner = _check_method(method)
     engine = check_choice(engine, "engine", ENGINES)
     d = check_int(d, "d", minimum=1)
     n = check_int(n, "n", minimum=1)
@@ -261,7 +263,7 @@ def simulation_config(
     if baseline_options is not None and not isinstance(baseline_options, dict):
         raise TypeError("baseline_options must be a dict")
     baseline = BASELINE_METHODS[method][0] if method in BASELINE_METHODS else None
-    strategy = BASELINE_METHODS[method][1] if baseline else PRUNED_METHODS[method]
+    strategy = None if learner is not None else BASELINE_METHODS[method][1] if baseline else PRUNED_METHODS[method]
     needs_k = (eta1 is None and not baseline) or strategy == "hermite" or baseline is not None
     cfg = SimulationConfig(
         link=lk, d=d, n=n, method=method, alpha=check_alpha(alpha), q=check_q(q), r=r,
@@ -280,9 +282,21 @@ def simulation_config(
         compute_risk=criterion.needs_risk if compute_risk is None else _flag(compute_risk, "compute_risk"),
         n_test=check_int(n_test, "n_test", minimum=1), normalize=_flag(normalize, "normalize"),
         baseline_options=dict(baseline_options or {}), progress=_flag(progress, "progress"), engine="full",
-        strategy=strategy, baseline=baseline,
+        strategy=strategy, baseline=baseline, learner=learner,
     )
     return _with_engine(cfg, engine)
+
+
+def _check_method(method: Any) -> tuple[str, Any]:
+    """A built-in method name, or a learner of one's own (an object or ``"package.module:attribute"``):
+    ``(the name recorded as the method, the learner or None)``."""
+    from theorylab._importable import is_importable_name
+
+    if isinstance(method, str) and not is_importable_name(method):
+        return check_choice(method, "method", METHODS), None
+    from theorylab.numeric.learner import learner_name, resolve_learner
+
+    return learner_name(method), resolve_learner(method)
 
 
 def _flag(value: Any, name: str) -> bool:
@@ -325,6 +339,8 @@ def reduction_obstacle(cfg: SimulationConfig) -> str | None:
     >>> print(reduction_obstacle(cfg))
     the excess risk needs the ridge second layer fitted on the training samples, whose features involve the n × n Gram matrix of the samples outside span(V, W⁽⁰⁾): not dimension-free
     """
+    if cfg.learner is not None:
+        return "a learner of one's own runs on the d-dimensional data"
     if cfg.method == "dense":
         if cfg.mu_correction:
             return ("Algorithm 2⁺'s correction y - ⟨μ̂, x⟩ couples every sample to all others through the "

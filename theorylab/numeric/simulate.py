@@ -19,6 +19,10 @@ random     M random coordinates
 Baselines of :mod:`theorylab.numeric.baselines`: ``online_sgd``, ``gd_reuse`` and their pruned variants
 ``online_sgd_pruned``, ``gd_reuse_pruned`` (Algorithm 1, level M); ``baseline_options`` go to them.
 
+A learner of one's own (:mod:`theorylab.numeric.learner`: an object with ``name`` and ``run(trial)``, or its
+importable name ``"package.module:attribute"``) runs on the same teachers and training streams, one trial at a
+time; the success criterion reads the metrics it returns.
+
 Checkpoints and passes
 ----------------------
 The metrics are reported at a geometric grid n_1 < ... < n_K = n (ratio 1.4 by default, from ``n_min``,
@@ -74,13 +78,8 @@ from theorylab.numeric.config import (
     checkpoint_grid,
     simulation_config,
 )
-from theorylab.numeric.metrics import (
-    SuccessCriterion,
-    alignment,
-    alignment_summary,
-    subspace_coverage,
-    support_recall,
-)
+from theorylab.numeric.learner import SEED_KEYS, Learner, run_learner, weight_metrics
+from theorylab.numeric.metrics import SuccessCriterion
 from theorylab.numeric.pruning import make_pruner
 from theorylab.numeric.result import SimulationResult, to_jsonable
 from theorylab.numeric.students import draw_half_init
@@ -94,7 +93,7 @@ from theorylab.numeric.training import (
 
 __all__ = ["METHODS", "ENGINES", "SimulationResult", "simulate", "run_simulation", "checkpoint_grid", "DEFAULT_RATIO"]
 
-KEY_V, KEY_PRUNE, KEY_STREAM, KEY_INIT, KEY_TEST = 0, 1, 2, 3, 4
+KEY_V, KEY_PRUNE, KEY_STREAM, KEY_INIT, KEY_TEST = (SEED_KEYS[k] for k in ("V", "prune", "stream", "init", "test"))
 
 
 def _single_threaded_blas() -> Any:
@@ -117,7 +116,7 @@ def simulate(
     *,
     d: int,
     n: int,
-    method: str = "pruned",
+    method: str | Learner = "pruned",
     alpha: float = 0.25,
     q: float = 0.0,
     r: int = 1,
@@ -154,8 +153,10 @@ def simulate(
         σ* of arity r (used as given unless ``normalize=True``).
     d, n : int
         Dimension and largest sample size (the last checkpoint).
-    method : str, default "pruned"
-        One of :data:`METHODS` (see the module docstring).
+    method : str or Learner, default "pruned"
+        One of :data:`METHODS` (see the module docstring), or a learner of one's own: an object following
+        :class:`theorylab.numeric.learner.Learner`, or its importable name ``"package.module:attribute"``
+        (``result.config["method"]`` records that name).
     alpha, q : float
         Sparsity of the drawn V (``sparse_directions``); ignored when ``V`` is given.
     r : int
@@ -234,7 +235,9 @@ def run_simulation(cfg: SimulationConfig) -> SimulationResult:
     else:
         teachers = _teachers(cfg)
         link_text = teachers[0].link.text
-        if cfg.baseline is not None:
+        if cfg.learner is not None:
+            metrics, eta1 = run_learner(cfg, cfg.learner, teachers), cfg.eta1
+        elif cfg.baseline is not None:
             metrics, eta1 = _run_baseline(cfg, teachers), cfg.eta1
         else:
             metrics, eta1 = _run_algorithm2(cfg, teachers)
@@ -328,10 +331,7 @@ def _run_algorithm2(cfg: SimulationConfig, teachers: list[Teacher]) -> tuple[dic
     init = _reinitialisation(cfg)
     W1 = _pass_one_step(cfg, teachers, masks, mu, init, eta1, bar)
     V4 = np.stack([tc.V for tc in teachers])[:, None, :, :]
-    metrics = dict(alignment_summary(alignment(W1, V4)))
-    metrics["coverage"] = subspace_coverage(W1, V4)
-    metrics["support_recall"] = support_recall(masks, V4)
-    metrics["J_size"] = masks.sum(axis=-1).astype(float)
+    metrics = weight_metrics(W1, V4, masks)
     metrics["excess_risk"] = np.full((cfg.trials, cfg.checkpoints.size), np.nan)
     if cfg.compute_risk:
         metrics["excess_risk"] = _pass_risk(cfg, teachers, W1, init[3], masks, mu, bar)

@@ -21,6 +21,7 @@ import math
 import re
 from fractions import Fraction
 
+from theorylab._importable import is_importable_name
 from theorylab._validation import check_real
 
 __all__ = ["METHOD_NAMES", "rate_label", "format_exponent", "link_tex", "plain", "display_name", "setting_title"]
@@ -50,8 +51,30 @@ def plain(text: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """The legend name of a method or rate (``"online_sgd"`` -> ``"online SGD"``); other text unchanged."""
-    return METHOD_NAMES.get(name, name)
+    """The legend name of a method or rate (``"online_sgd"`` -> ``"online SGD"``); other text unchanged.
+
+    A learner of one's own, named ``"package.module:attribute"``, shows its registered display name
+    (:func:`theorylab.symbolic.methods.register_method`), else its own ``name``.
+
+    Examples
+    --------
+    >>> display_name("online_sgd"), display_name("theorylab.learners:TEN_STEPS")
+    ('online SGD', 'pruned + 10 GD steps')
+    """
+    if name in METHOD_NAMES:
+        return METHOD_NAMES[name]
+    if is_importable_name(name):
+        from theorylab.symbolic.methods import METHODS
+
+        if name in METHODS:
+            return METHODS[name].display
+        from theorylab.numeric.learner import resolve_learner
+
+        try:
+            return resolve_learner(name).name
+        except (TypeError, ValueError):
+            return name
+    return name
 
 
 def format_exponent(value: float) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from theorylab._importable import is_importable_name
 from theorylab._limits import check_checkpoint_count, check_simulation_size
 from theorylab._validation import check_alpha, check_int, check_q, check_real
 from theorylab.sweeps.canonical import canonical_json
@@ -93,13 +94,25 @@ def _check_methods(methods: Any) -> tuple[str, ...]:
     for m in out:
         if not isinstance(m, str):
             raise TypeError(f"methods: each method must be a string, got {type(m).__name__} {m!r}")
-        if m not in valid:
+        if is_importable_name(m):  # a learner of one's own, named so that the cell stays hashable
+            _check_learner(m)
+        elif m not in valid:
             near = difflib.get_close_matches(m, valid, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise ValueError(f"methods: unknown method {m!r}{hint}; choose from {', '.join(valid)}")
+            raise ValueError(f"methods: unknown method {m!r}{hint}; choose from {', '.join(valid)} "
+                             "or name a learner of your own as 'package.module:attribute'")
     if len(set(out)) != len(out):
         raise ValueError(f"methods: repeated method in {list(out)}")
     return out
+
+
+def _check_learner(name: str) -> None:
+    from theorylab.numeric.learner import resolve_learner
+
+    try:
+        resolve_learner(name)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"methods: {str(exc).removeprefix('method: ')}") from None
 
 
 def _check_d_grid(d_grid: Any, r: int) -> tuple[tuple[int, ...], list[int]]:
@@ -313,7 +326,8 @@ class CaseSpec:
     link : str or sympy.Expr or Link
         The link sigma*, in the link grammar (e.g. ``"He2(z)"``); callables cannot be hashed and are refused.
     methods : sequence of str
-        Students to run, each a method of :func:`theorylab.numeric.simulate` (e.g. ``"pruned"``, ``"dense"``).
+        Students to run, each a method of :func:`theorylab.numeric.simulate` (e.g. ``"pruned"``, ``"dense"``) or
+        a learner of one's own by its importable name (``"theorylab.learners:TEN_STEPS"``).
     d_grid : sequence of int
         The input dimensions, at least one, each >= 2; stored sorted and without repeats.
     n_min, n_max : int or sequence of int

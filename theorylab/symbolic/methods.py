@@ -29,6 +29,7 @@ import difflib
 from dataclasses import dataclass
 
 from theorylab._display import ShortRepr
+from theorylab._importable import is_importable_name
 
 __all__ = ["Method", "METHODS", "BASIS_INDEPENDENT_LEARNERS", "method_info", "register_method"]
 
@@ -113,17 +114,24 @@ def method_info(method: str) -> Method:
 def register_method(method: Method, *, replace: bool = False) -> Method:
     """Add a learner of your own to the registry: the rate it is held to and the rates it must beat.
 
+    ``method.name`` is a name ``simulate`` knows: a built-in method, or the importable name
+    ``"package.module:attribute"`` of a :class:`~theorylab.numeric.learner.Learner` (as a sweep lists it).
+
     Examples
     --------
     >>> m = register_method(Method("my_learner", "my learner", "dense", ("pruned",), True, "an example"))
     >>> method_info("my_learner").competitors
     ('pruned',)
     >>> _ = METHODS.pop("my_learner")
+    >>> _ = register_method(Method("theorylab.learners:TEN_STEPS", "pruned + 10 steps", "pruned", ("dense",), False,
+    ...                            "Algorithm 1 then ten first-layer steps"))
+    >>> _ = METHODS.pop("theorylab.learners:TEN_STEPS")
     """
     if not isinstance(method, Method):
         raise TypeError(f"method must be a Method, got {type(method).__name__}")
-    if not method.name.isidentifier():
-        raise ValueError(f"method.name: must be an identifier, got {method.name!r}")
+    if not (method.name.isidentifier() or is_importable_name(method.name)):
+        raise ValueError(f"method.name: must be an identifier or an importable name 'package.module:attribute', "
+                         f"got {method.name!r}")
     if method.name in METHODS and not replace:
         raise ValueError(f"method: {method.name!r} is already registered (pass replace=True)")
     METHODS[method.name] = method
