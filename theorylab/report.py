@@ -26,7 +26,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from theorylab._display import ShortRepr
 from theorylab._json import json_data
+from theorylab._table import number
 
 __all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "format_value", "write_json_atomic"]
 
@@ -38,21 +40,42 @@ def _to_json(value: Any) -> Any:
     return json_data(value, where="report", nonfinite="null")
 
 
-def format_value(x: float | None, spec: str = ".2f", missing: str = "–") -> str:
+def format_value(x: float | None, spec: str | None = None, missing: str = "–") -> str:
     """A number of a report as text; ``missing`` for None, NaN or an infinite end.
 
-    >>> format_value(0.1234), format_value(float("nan")), format_value(None, missing="-")
-    ('0.12', '–', '-')
+    By default in the one number format of theorylab's tables (:func:`theorylab._table.number`), so that
+    ``report.md`` and the command line print the same numbers; ``spec`` asks for another format.
+
+    >>> format_value(0.1234), format_value(float("nan")), format_value(None, missing="-"), format_value(2.0)
+    ('0.123', '–', '-', '2.00')
     """
-    return missing if x is None or not math.isfinite(x) else format(x, spec)
+    if x is None or not math.isfinite(x):
+        return missing
+    return number(x, missing) if spec is None else format(x, spec)
+
+
+def verdict_counts(rows: Any) -> str:
+    """How many rows have each verdict, as text (``"2 consistent, 1 inconclusive"``).
+
+    >>> verdict_counts([])
+    'none'
+    """
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"
+
+
+def _span(values: tuple[int, ...]) -> str:
+    return f"{values[0]}..{values[-1]} ({len(values)} points)" if values else "none"
 
 
 def _float(value: Any) -> float:
     return _NAN if value is None else float(value)
 
 
-@dataclass(frozen=True)
-class Curve:
+@dataclass(frozen=True, repr=False)
+class Curve(ShortRepr):
     """One stored success curve: at scan point ``x``, the successes out of ``trials`` at each n."""
 
     x: int
@@ -60,14 +83,18 @@ class Curve:
     successes: tuple[int, ...]
     trials: int
 
+    def _summary(self) -> dict[str, Any]:
+        return {"x": self.x, "checkpoints": len(self.n), "n_range": (self.n[0], self.n[-1]) if self.n else (),
+                "final_successes": self.successes[-1] if self.successes else None, "trials": self.trials}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Curve:
         return cls(int(data["x"]), tuple(int(v) for v in data["n"]), tuple(int(v) for v in data["successes"]),
                    int(data["trials"]))
 
 
-@dataclass(frozen=True)
-class PredictedLine:
+@dataclass(frozen=True, repr=False)
+class PredictedLine(ShortRepr):
     """A rate drawn beside a measurement: its exponent along the case's axis and the band a verdict allows."""
 
     name: str
@@ -78,14 +105,18 @@ class PredictedLine:
     band_high: float = _NAN
     role: str = "other"  # "own", "competitor" or "other"
 
+    def _summary(self) -> dict[str, Any]:
+        return {"name": self.name, "exponent": self.exponent, "band": (self.band_low, self.band_high),
+                "role": self.role}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PredictedLine:
         return cls(str(data["name"]), str(data["label"]), _float(data["exponent"]), _float(data.get("log_power", 0.0)),
                    _float(data.get("band_low")), _float(data.get("band_high")), str(data.get("role", "other")))
 
 
-@dataclass(frozen=True)
-class CaseReport:
+@dataclass(frozen=True, repr=False)
+class CaseReport(ShortRepr):
     """One (case, method) row: thresholds along a scan, the fitted exponent and its verdict.
 
     Attributes
@@ -189,6 +220,11 @@ class CaseReport:
     fit_values: tuple[int, ...] = ()
     fit_variable: str = ""
 
+    def _summary(self) -> dict[str, Any]:
+        return {"label": self.label, "method": self.method, "axis": self.axis, "values": _span(self.values),
+                "slope": self.slope, "interval": (self.slope_low, self.slope_high),
+                "predicted": self.predicted_local_slope, "verdict": self.verdict}
+
     @property
     def own(self) -> PredictedLine | None:
         """The predicted line of the method's own rate."""
@@ -229,8 +265,8 @@ class CaseReport:
         return cls(**out)
 
 
-@dataclass(frozen=True)
-class Crossover:
+@dataclass(frozen=True, repr=False)
+class Crossover(ShortRepr):
     """The dimension d× where the pruned n* falls below that of the best basis-independent learner.
 
     ``kind`` is ``"measured"`` (the curves cross between two measured d; d× interpolated in log-log),
@@ -250,6 +286,10 @@ class Crossover:
     reachable: bool = True
     note: str = ""
 
+    def _summary(self) -> dict[str, Any]:
+        return {"setting": self.setting, "pruned": self.pruned, "competitor": self.competitor, "kind": self.kind,
+                "d_cross": self.d_cross, "interval": (self.d_low, self.d_high), "reachable": self.reachable}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Crossover:
         kw = {f.name: data[f.name] for f in fields(cls) if f.name in data}
@@ -259,8 +299,8 @@ class Crossover:
         return cls(**kw)
 
 
-@dataclass(frozen=True)
-class Contrast:
+@dataclass(frozen=True, repr=False)
+class Contrast(ShortRepr):
     """dβ/dα: how the d-exponent of one method moves with α across d-scans of one link (logs cancel)."""
 
     setting: str
@@ -274,6 +314,10 @@ class Contrast:
     verdict: str = "n/a"
     reason: str = ""
 
+    def _summary(self) -> dict[str, Any]:
+        return {"setting": self.setting, "method": self.method, "alphas": self.alphas, "slope": self.slope,
+                "interval": (self.slope_low, self.slope_high), "predicted": self.predicted, "verdict": self.verdict}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Contrast:
         kw = {f.name: data[f.name] for f in fields(cls) if f.name in data}
@@ -284,8 +328,8 @@ class Contrast:
         return cls(**kw)
 
 
-@dataclass(frozen=True)
-class Report:
+@dataclass(frozen=True, repr=False)
+class Report(ShortRepr):
     """A whole reproduction (or any sweep's) report."""
 
     title: str
@@ -298,6 +342,14 @@ class Report:
     contrasts: tuple[Contrast, ...] = ()
     figures: tuple[str, ...] = ()
     figures_note: str = ""
+
+    def _summary(self) -> dict[str, Any]:
+        return {"title": self.title, "mode": self.mode, "cases": len(self.cases),
+                "verdicts": verdict_counts(self.cases), "crossovers": len(self.crossovers),
+                "contrasts": len(self.contrasts), "figures": len(self.figures)}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return [row._summary() for row in self.cases]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (NaN as None)."""

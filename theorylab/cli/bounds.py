@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import Any
+
+from theorylab._table import number, table, wrap
+from theorylab.cli._output import add_json_flag, print_json
 
 HELP = "predicted sample sizes n(d) and exponents (pruned, dense, CSQ, SGD, SQ) for a link or k*"
 
@@ -22,20 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--q", type=float, default=None, help="the sparsity index q in [0, 2) (with --Rq instead of --alpha)")
     parser.add_argument("--Rq", type=float, dest="R_q", help="the sparsity level ‖V‖_{2,q}^q (converted to α at the first --d)")
     parser.add_argument("--r", type=int, default=1, help="the number of directions r (default 1)")
+    add_json_flag(parser)
 
 
 def _link_text(text: str) -> str:
     return f"{text}(z)" if re.fullmatch(r"He\d+", text.strip()) else text
 
 
-def _fmt(x: float) -> str:
-    if x == 0 or 1e-3 <= abs(x) < 1e6:
-        return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
-    return f"{x:.3e}"
-
-
-def build_table(args: argparse.Namespace) -> list[str]:
-    """The lines that ``run`` prints (also used by tests)."""
+def _prepare(args: argparse.Namespace) -> tuple[list[str], dict[str, Any], list[float], dict[str, Any]]:
+    """Validate the arguments: the heading lines, the rates, the dimensions and the setting."""
     from theorylab._validation import check_int, check_real
     from theorylab.symbolic import (
         as_link,
@@ -69,9 +68,11 @@ def build_table(args: argparse.Namespace) -> list[str]:
                 raise ValueError(f"k_gen: --k-gen {k_gen} contradicts the link's generative exponent {computed}")
             k_gen = computed if k_gen is None else k_gen
         lines.append(f"link       : {link.text}   (r = {r}, k* = {k_star}" + (f", k_gen = {k_gen})" if k_gen else ")"))
+        link_text: str | None = link.text
     else:
         k_star = check_int(args.k_star, "k_star", minimum=1)
         lines.append(f"k*         : {k_star}" + (f"   k_gen = {k_gen}" if k_gen else "") + f"   r = {r}")
+        link_text = None
     if k_gen is not None and k_gen > k_star:
         raise ValueError(f"k_gen: --k-gen {k_gen} is above k* = {k_star}; the generative exponent is at most k*")
     alpha = args.alpha
@@ -91,26 +92,37 @@ def build_table(args: argparse.Namespace) -> list[str]:
             extra += f" (q = {args.q:g})"
         lines.append(f"sparsity   : α = {alpha:g}{extra}")
     rates = predicted_rates(k_star, alpha, r=r, k_gen=k_gen)
-    header = ["rate", "exponent formula", "β", "log"] + [f"n(d={v:g})" for v in ds] + ["source"]
-    rows = []
+    setting = {"link": link_text, "r": r, "k_star": k_star, "k_gen": k_gen, "alpha": alpha, "q": args.q}
+    return lines, rates, ds, setting
+
+
+def bounds_data(args: argparse.Namespace) -> dict[str, Any]:
+    """What ``--json`` prints: the setting, the dimensions and, per rate, its exponent and n at each d."""
+    _, rates, ds, setting = _prepare(args)
+    return {**setting, "d": ds, "rates": [
+        {"name": name, "formula": rate.formula, "exponent": rate.exponent, "log_power": rate.log_power,
+         "n": [float(rate.evaluate(v)) for v in ds], "source": rate.source, "label": rate.label}
+        for name, rate in rates.items()]}
+
+
+def build_table(args: argparse.Namespace) -> list[str]:
+    """The lines that ``run`` prints (also used by tests): at most 100 columns, one number format."""
+    lines, rates, ds, _ = _prepare(args)
+    header = ["rate", "β", "log", *(f"n(d={number(v)})" for v in ds), "exponent"]
+    rows = [[name, number(rate.exponent), number(rate.log_power), *(number(float(rate.evaluate(v))) for v in ds),
+             rate.formula] for name, rate in rates.items()]
+    lines += ["", *table(header, rows), ""]
+    lines += wrap("n ≍ d^β (log d)^log; Õ rates hide polylog factors. Conditions: Rate.conditions in "
+                  "theorylab.symbolic.")
+    lines.append("sources:")
     for name, rate in rates.items():
-        log = f"{rate.log_power:g}" if rate.log_power else "-"
-        rows.append(
-            [name, rate.formula, f"{rate.exponent:.4g}", log] + [_fmt(float(rate.evaluate(v))) for v in ds] + [rate.source]
-        )
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    lines.append("")
-    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    numeric = set(range(2, 4 + len(ds)))
-    for row in rows:
-        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
-        lines.append("  ".join(cells).rstrip())
-    lines.append("")
-    lines.append("n ≍ d^β (log d)^log; Õ rates hide polylog factors. Conditions: Rate.conditions in theorylab.symbolic.")
+        lines += wrap(f"{name}: {rate.source}", indent="  ")
     return lines
 
 
 def run(args: argparse.Namespace) -> int:
-    print("\n".join(build_table(args)))
+    if args.json:
+        print_json(bounds_data(args))
+    else:
+        print("\n".join(build_table(args)))
     return 0

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
+
+from theorylab.cli._output import add_json_flag, print_json
 
 HELP = "re-summarise the stored results of a sweep directory: measured exponents, intervals, verdicts"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", metavar="DIR", help="a sweep result directory (holds sweep.json)")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    add_json_flag(parser)
     parser.add_argument(
         "--resamples", type=int, default=None, metavar="B", help="bootstrap resamples of the exponent fits"
     )
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     summary = summarize_sweep(store_dir=args.directory, n_resamples=args.resamples)
     if args.json:
-        print(json.dumps({"sweep": summary.name, "rows": summary.to_records()}, indent=2))
+        print_json({"sweep": summary.name, "rows": summary.to_records()})
     else:
         print(summary)
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from theorylab.cli._output import add_json_flag, print_json
+
 HELP = "plan a run from a pilot sweep: the grid and trials that separate a rate from its competitors, or none"
 
 
@@ -15,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall-time budget on this machine (default 600)")
     parser.add_argument("--grid", action="append", default=None, metavar="X1,X2,...",
                         help="a candidate scan (repeatable; default: the pilot's grid and longer ones)")
+    add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,5 +30,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise ValueError(f"--grid: expected comma-separated numbers, got {args.grid}") from None
     result = plan_case(args.directory, args.case, args.method, budget_s=args.budget, grids=grids)
-    print(result)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result)
     return 0 if result.plan.feasible else 1

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from theorylab.cli._output import add_json_flag, print_json
 
 HELP = "reproduce the paper's claims: sweeps, report.json / report.md with verdicts, and figures"
 
@@ -20,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run the cells on this dask.distributed scheduler instead")
     parser.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,8 +40,12 @@ def run(args: argparse.Namespace) -> int:
     result = reproduce(out, quick=args.quick, trials=args.trials, seed=args.seed, workers=args.workers,
                        scheduler_address=args.scheduler, figures=not args.no_figures,
                        progress=not args.no_progress)
-    print(result)
-    print(f"\ncells computed {result.computed}, reused {result.reused}; wall time {result.wall_s:.0f} s")
+    if args.json:
+        print_json(result.report.to_dict())
+    else:
+        print(result)
+    log = sys.stderr if args.json else sys.stdout
+    print(f"\ncells computed {result.computed}, reused {result.reused}; wall time {result.wall_s:.0f} s", file=log)
     print(f"wrote {result.out_dir / 'report.json'}, {result.out_dir / 'report.md'}"
-          + (f" and {len(result.figures)} figures" if result.figures else ""))
+          + (f" and {len(result.figures)} figures" if result.figures else ""), file=log)
     return 0

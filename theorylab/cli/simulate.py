@@ -7,7 +7,10 @@ then the threshold n* (success probability 1/2, censored trials kept) with its i
 from __future__ import annotations
 
 import argparse
-import math
+from typing import Any
+
+from theorylab._table import interval, number, table
+from theorylab.cli._output import add_json_flag, print_json
 
 HELP = "run one method on one teacher and print its success-vs-n curve and threshold n*"
 
@@ -26,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     parser.add_argument("--width", type=int, default=8, help="m: the network has 2m neurons (default 8)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_json_flag(parser)
 
 
 def _check_before_computing(args: argparse.Namespace) -> None:
@@ -51,9 +55,6 @@ def run(args: argparse.Namespace) -> int:
     """Simulate and print the curve."""
     import re
 
-    import numpy as np
-
-    from theorylab.compare import estimate_threshold
     from theorylab.numeric import simulate
 
     _check_before_computing(args)
@@ -62,32 +63,65 @@ def run(args: argparse.Namespace) -> int:
         link = f"{link}(z)" if args.r == 1 else f"{link}(z1)"
     result = simulate(link, d=args.d, n=args.n, n_min=args.n_min, method=args.method, alpha=args.alpha, q=args.q,
                       r=args.r, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
-    criterion = result.config.get("criterion", {})
-    metric = None
-    if isinstance(criterion, dict):
-        metric = criterion.get("metric")
-        if metric == "alignment":
-            metric = f"alignment_{criterion.get('aggregation', 'median')}"
-    print(f"{link}: method {args.method}, d = {args.d}, alpha = {args.alpha:g}, q = {args.q:g}, r = {args.r}, "
-          f"{args.trials} trials, seed {args.seed}")
-    if criterion:
-        print(f"success: {criterion}")
-    header = f"{'n':>10}  {'success':>7}"
-    if metric in result.metrics:
-        header += f"  {'median ' + metric:>18}"
-    print(header)
-    for k, n in enumerate(result.n):
-        line = f"{int(n):>10,}  {result.success[:, k].mean():>7.2f}"
-        if metric in result.metrics:
-            line += f"  {float(np.nanmedian(result.metrics[metric][:, k])):>18.3f}"
-        print(line)
-    th = estimate_threshold(result.n, result.success, rng=args.seed)
-    if th.censored:
-        print(f"n* > {th.bound:,.0f}: fewer than half of the trials succeed on the grid (censored)")
-    elif th.below_grid:
-        print(f"n* <= {th.bound:,.0f}: the level is reached at the first checkpoint")
+    data = simulation_data(args, link, result)
+    if args.json:
+        print_json(data)
     else:
-        lo, hi = th.confidence_interval
-        hi_txt = "inf" if not math.isfinite(hi) else f"{hi:,.0f}"
-        print(f"n* = {th.threshold:,.0f}  (95% interval [{lo:,.0f}, {hi_txt}], resampling trials)")
+        print("\n".join(simulation_lines(data)))
     return 0
+
+
+def _criterion_text(criterion: Any) -> str:
+    """The success criterion as a phrase (``median alignment >= 0.5``)."""
+    if not isinstance(criterion, dict) or "metric" not in criterion:
+        return str(criterion)
+    agg = criterion.get("aggregation")
+    what = f"{agg} {criterion['metric']}" if criterion["metric"] == "alignment" and agg else criterion["metric"]
+    return f"{what} >= {number(criterion.get('threshold'))}"
+
+
+def simulation_data(args: argparse.Namespace, link: str, result: Any) -> dict[str, Any]:
+    """What ``--json`` prints: the setting, per checkpoint the success fraction and metric, and n*."""
+    import numpy as np
+
+    from theorylab.compare import estimate_threshold
+
+    criterion = result.config.get("criterion", {})
+    metric = criterion.get("metric") if isinstance(criterion, dict) else None
+    if metric == "alignment":
+        metric = f"alignment_{criterion.get('aggregation', 'median')}"
+    rows = []
+    for k, n in enumerate(result.n):
+        row: dict[str, Any] = {"n": int(n), "success": float(result.success[:, k].mean())}
+        if metric in result.metrics:
+            row["median_metric"] = float(np.nanmedian(result.metrics[metric][:, k]))
+        rows.append(row)
+    th = estimate_threshold(result.n, result.success, rng=args.seed)
+    return {"link": link, "method": args.method, "d": args.d, "alpha": args.alpha, "q": args.q, "r": args.r,
+            "trials": args.trials, "seed": args.seed, "criterion": criterion if isinstance(criterion, dict) else {},
+            "metric": metric if metric in result.metrics else None, "checkpoints": rows,
+            "threshold": {"value": th.threshold, "low": th.confidence_interval.low,
+                          "high": th.confidence_interval.high, "censored": bool(th.censored),
+                          "below_grid": bool(th.below_grid), "bound": th.bound}}
+
+
+def simulation_lines(data: dict[str, Any]) -> list[str]:
+    """The printed form of :func:`simulation_data`: a heading, the table, n*."""
+    lines = [f"{data['link']}: method {data['method']}, d = {data['d']}, alpha = {data['alpha']:g}, "
+             f"q = {data['q']:g}, r = {data['r']}, {data['trials']} trials, seed {data['seed']}"]
+    if data["criterion"]:
+        lines.append(f"success: {_criterion_text(data['criterion'])}")
+    metric = data["metric"]
+    header = ["n", "success"] + ([f"median {metric}"] if metric else [])
+    rows = [[number(r["n"]), number(r["success"])] + ([number(r["median_metric"])] if metric else [])
+            for r in data["checkpoints"]]
+    lines += table(header, rows)
+    th = data["threshold"]
+    if th["censored"]:
+        lines.append(f"n* > {number(th['bound'])}: fewer than half of the trials succeed on the grid (censored)")
+    elif th["below_grid"]:
+        lines.append(f"n* <= {number(th['bound'])}: the level is reached at the first checkpoint")
+    else:
+        lines.append(f"n* = {number(th['value'])}  (95% interval {interval(th['low'], th['high'])}, "
+                     "resampling trials)")
+    return lines

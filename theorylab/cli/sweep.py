@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from theorylab.cli._output import add_json_flag, print_json
+
 HELP = "run a sweep declared in a TOML file (resumable) and print measured against predicted exponents"
 
 
@@ -19,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dask", action="store_true", help="run on a local dask.distributed cluster")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_json_flag(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,5 +49,9 @@ def run(args: argparse.Namespace) -> int:
         f"{done.computed} cells computed, {done.reused} reused, in {time.perf_counter() - start:.1f} s; results in {out}",
         file=sys.stderr,
     )
-    print(summarize_sweep(spec, out))
+    summary = summarize_sweep(spec, out)
+    if args.json:
+        print_json({"sweep": summary.name, "rows": summary.to_records()})
+    else:
+        print(summary)
     return 0

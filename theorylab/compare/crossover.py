@@ -31,13 +31,14 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._display import ShortRepr
 from theorylab._validation import check_real
 
 __all__ = ["CrossoverResult", "ContrastResult", "crossover_dimension", "alpha_contrast"]
 
 
-@dataclass(frozen=True)
-class CrossoverResult:
+@dataclass(frozen=True, repr=False)
+class CrossoverResult(ShortRepr):
     """Where learner A's n*(d) falls below learner B's.
 
     Attributes
@@ -56,15 +57,22 @@ class CrossoverResult:
     d_high: float
     reason: str
 
+    def _summary(self) -> dict[str, Any]:
+        return {"kind": self.kind, "d_cross": self.d_cross, "interval": (self.d_low, self.d_high),
+                "reason": self.reason}
 
-@dataclass(frozen=True)
-class ContrastResult:
+
+@dataclass(frozen=True, repr=False)
+class ContrastResult(ShortRepr):
     """The weighted slope of β against α with its normal-theory interval."""
 
     slope: float
     low: float
     high: float
     alphas: tuple[float, ...]
+
+    def _summary(self) -> dict[str, Any]:
+        return {"slope": self.slope, "interval": (self.low, self.high), "alphas": self.alphas}
 
 
 def _curve(d: Any, n: Any, name: str) -> tuple[np.ndarray, np.ndarray]:

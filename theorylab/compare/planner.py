@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._display import ShortRepr
 from theorylab._validation import check_int, check_real
 
 __all__ = ["Pilot", "Design", "Plan", "plan_design", "DEFAULT_TRIAL_OPTIONS"]
@@ -42,8 +43,8 @@ __all__ = ["Pilot", "Design", "Plan", "plan_design", "DEFAULT_TRIAL_OPTIONS"]
 DEFAULT_TRIAL_OPTIONS = (4, 8, 16, 32, 64, 128, 256)
 
 
-@dataclass(frozen=True)
-class Pilot:
+@dataclass(frozen=True, repr=False)
+class Pilot(ShortRepr):
     """What a pilot run measured.
 
     Attributes
@@ -60,6 +61,10 @@ class Pilot:
     sd_log_threshold: float
     seconds_per_trial: tuple[float, ...]
 
+    def _summary(self) -> dict[str, Any]:
+        return {"values": self.values, "sd_log_threshold": self.sd_log_threshold,
+                "seconds_per_trial": self.seconds_per_trial}
+
     def seconds_at(self, x: float) -> float:
         """Seconds per trial at ``x``, from a power law fitted to the pilot in log-log."""
         v = np.log(np.asarray(self.values, dtype=float))
@@ -70,8 +75,8 @@ class Pilot:
         return float(np.exp(icept + max(slope, 0.0) * math.log(x)))
 
 
-@dataclass(frozen=True)
-class Design:
+@dataclass(frozen=True, repr=False)
+class Design(ShortRepr):
     """One candidate design and what it would give."""
 
     values: tuple[float, ...]
@@ -85,15 +90,28 @@ class Design:
     def separates(self) -> bool:
         return not self.blocked_by
 
+    def _summary(self) -> dict[str, Any]:
+        return {"values": self.values, "trials": self.trials, "half_width": self.half_width, "gap": self.gap,
+                "blocked_by": self.blocked_by, "seconds": self.seconds}
 
-@dataclass(frozen=True)
-class Plan:
+
+@dataclass(frozen=True, repr=False)
+class Plan(ShortRepr):
     """The planner's answer: the cheapest separating design within the budget, or why there is none."""
 
     feasible: bool
     design: Design | None
     considered: tuple[Design, ...]
     reason: str
+
+    def _summary(self) -> dict[str, Any]:
+        d = self.design
+        return {"feasible": self.feasible, "values": None if d is None else d.values,
+                "trials": None if d is None else d.trials, "seconds": None if d is None else d.seconds,
+                "considered": self.considered, "reason": self.reason}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return [d._summary() for d in self.considered]
 
 
 def _check_pilot(pilot: Any) -> Pilot:
@@ -203,4 +221,5 @@ def plan_design(
                f"{cheapest.seconds:.0f} s (> budget {budget:g} s)" if cheapest else
                "no candidate grid and trial count narrows the interval below the gap")
     return Plan(False, None, tuple(considered),
-                f"no design within the budget separates {rate.name} from {', '.join(blockers)}: {why}")
+                f"no design within the budget separates {rate.name} from "
+                f"{', '.join(blockers or [r.name for r in rivals]) or 'no competitor'}: {why}")

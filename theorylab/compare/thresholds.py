@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
+from theorylab._display import ShortRepr
 from theorylab._limits import check_resamples
 from theorylab._validation import (
     check_choice,
@@ -102,8 +103,8 @@ class CensoredThresholdWarning(UserWarning):
     """A threshold lies outside the simulated grid (censored) or could not be identified."""
 
 
-@dataclass(frozen=True)
-class ThresholdResult:
+@dataclass(frozen=True, repr=False)
+class ThresholdResult(ShortRepr):
     """The estimated threshold n* at one dimension.
 
     Attributes
@@ -173,6 +174,12 @@ class ThresholdResult:
         if self.below_grid:
             return -math.inf
         return math.log(self.threshold)
+
+    def _summary(self) -> dict[str, Any]:
+        return {"threshold": self.threshold, "interval": tuple(self.confidence_interval),
+                "level": self.level, "censored": self.censored, "below_grid": self.below_grid,
+                "bound": self.bound, "n_censored": self.n_censored, "n_trials": self.n_trials,
+                "checkpoints": self.n, "method": self.method}
 
     def __str__(self) -> str:
         lo, hi = self.confidence_interval

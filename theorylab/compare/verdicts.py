@@ -53,6 +53,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from theorylab._display import ShortRepr
 from theorylab._validation import check_real
 from theorylab.compare.thresholds import ConfidenceInterval
 
@@ -73,8 +74,8 @@ DEFAULT_POLYLOG_ALLOWANCE = 2.0
 DEFAULT_MAX_HALF_WIDTH = 0.25
 
 
-@dataclass(frozen=True)
-class Verdict:
+@dataclass(frozen=True, repr=False)
+class Verdict(ShortRepr):
     """A measured exponent judged against one rate.
 
     Attributes
@@ -131,9 +132,14 @@ class Verdict:
     def __str__(self) -> str:
         return f"{self.outcome} with {self.rate}: {self.reason}"
 
+    def _summary(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "rate": self.rate, "slope": self.slope,
+                "interval": tuple(self.confidence_interval), "band": tuple(self.band), "axis": self.axis,
+                "range": self.d_range, "competitors_met": self.competitors_met, "reason": self.reason}
 
-@dataclass(frozen=True)
-class Separability:
+
+@dataclass(frozen=True, repr=False)
+class Separability(ShortRepr):
     """Whether an interval of a given half-width can tell two rates apart over ``d_range``."""
 
     separable: bool
@@ -146,6 +152,11 @@ class Separability:
 
     def __bool__(self) -> bool:
         return self.separable
+
+    def _summary(self) -> dict[str, Any]:
+        return {"separable": self.separable, "gap": self.gap, "required_gap": self.required_gap,
+                "band_a": tuple(self.band_a), "band_b": tuple(self.band_b), "range": self.d_range,
+                "reason": self.reason}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -333,6 +333,8 @@ def check_crossover(crossover: Any) -> tuple[float, float, float, str, tuple[str
     else:
         text = rf"$d_\times \approx {values[0]:.3g}$ ({kind}):" + f"\npruned overtakes {rival}"
     methods = (str(getattr(crossover, "pruned", "pruned")), str(crossover.competitor))
+    if kind == "already":  # no d× to mark: a line at the first measured d would read as the axis
+        return math.nan, math.nan, math.nan, text, methods
     return values[0], values[1], values[2], text, methods
 
 

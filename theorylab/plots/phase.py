@@ -69,6 +69,8 @@ def _draw_theory(ax: Axes, k_star: int, r: int) -> tuple[list[Any], list[str]]:
         if r >= 2 and name in ("pruned", "dense"):
             formula = r"$2\alpha$" if name == "pruned" else "$2$"
         texts.append(f"{display_name(name)}: {formula}")
+        if name == "csq_sparse" and r == 1:  # drawn wide and pale: it lies under pruned for α <= 1/2
+            texts[-1] += "\n(pale band; = pruned for $\\alpha \\leq \\frac{1}{2}$)"
         handles.append(ax.plot(_GRID, values, label=texts[-1], **_STYLE[name])[0])
     return handles, texts
 

@@ -117,18 +117,45 @@ def _draw_series(ax: Axes, s: Series, style: tuple[str, str]) -> tuple[Any, bool
     return tuple(parts), bool(np.any(s.censored)), bool(np.any(s.below))
 
 
-def _draw_band(ax: Axes, s: Series, colour: str) -> bool:
-    """The slopes the verdict allowed, as a wedge from the series' first measured point."""
+#: Hatch of the i-th band: overlapping translucent bands stay apart by their hatching and their edges.
+BAND_HATCHES = ("////", "\\\\\\\\", "....", "xxxx", "||||", "----")
+
+
+def _draw_band(ax: Axes, s: Series, colour: str, index: int = 0) -> bool:
+    """The slopes the verdict allowed, as a wedge from the series' first measured point.
+
+    A light fill in the series' colour, hatched in that colour (a different hatch per series) and edged by
+    hairlines, so that where two bands overlap both stay readable (no grey mixture).
+    """
     first = _first_point(s)
     if s.band is None or first is None or s.band[1] - s.band[0] < 1e-9:
         return False
     x0, n0 = first
     xx = np.geomspace(x0, float(s.x.max()), 50)
     lo, hi = (n0 * (xx / x0) ** b for b in s.band)
-    ax.fill_between(xx, lo, hi, color=colour, alpha=0.13, lw=0, zorder=1)
+    ax.fill_between(xx, lo, hi, color=colour, alpha=0.08, lw=0, zorder=1)
+    ax.fill_between(xx, lo, hi, facecolor="none", edgecolor=colour, alpha=0.35, lw=0,
+                    hatch=BAND_HATCHES[index % len(BAND_HATCHES)], zorder=1)
     for edge in (lo, hi):
-        ax.plot(xx, edge, color=colour, lw=0.6, alpha=0.6, zorder=1)
+        ax.plot(xx, edge, color=colour, lw=0.6, alpha=0.7, zorder=1)
     return True
+
+
+def wrap_equal_names(text: str, width: int = 30) -> str:
+    """A legend entry naming several identical lines (``A = B = C $d^1$``), broken at `` = `` past ``width``.
+
+    >>> print(wrap_equal_names("CSQ dense = online SGD = sample reuse (SQ) $s^0$"))
+    CSQ dense = online SGD
+    = sample reuse (SQ) $s^0$
+    """
+    parts = text.split(" = ")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 3 + len(part.split(" $")[0]) > width:
+            lines.append("= " + part)
+        else:
+            lines[-1] += " = " + part
+    return "\n".join(lines)
 
 
 def _draw_lines(ax: Axes, anchored: list, colours: dict[str, str], grid: np.ndarray,
@@ -152,7 +179,7 @@ def _draw_lines(ax: Axes, anchored: list, colours: dict[str, str], grid: np.ndar
         handles.append(ax.plot(grid, curve, color=colour, linestyle=dashes, lw=1.6, zorder=2)[0])
         drawn.append(curve)
         texts.append(rate_label(line.name, line.exponent, line.log_power, variable=variable))
-    return handles, texts
+    return handles, [wrap_equal_names(t) for t in texts]
 
 
 def _draw_crossover(ax: Axes, crossover: tuple[float, float, float, str, tuple[str, str]] | None,
@@ -196,7 +223,7 @@ def _markers_legend(any_censored: bool, any_below: bool, any_band: bool) -> tupl
         handles.append(Line2D([], [], linestyle="none", marker="v", ms=9, color="0.6", mec="k", mew=0.7))
         texts.append("below grid: $n^*$ at most\nthe smallest $n$ tried")
     if any_band:
-        handles.append(Patch(facecolor="0.6", alpha=0.35, edgecolor="0.4", lw=0.6))
+        handles.append(Patch(facecolor="0.93", edgecolor="0.45", hatch=BAND_HATCHES[0], lw=0.6))
         texts.append("slopes the verdict allows")
     return handles, texts
 
@@ -304,9 +331,9 @@ def _draw(checked: list[Series], anchored: list, grid: np.ndarray, all_x: np.nda
     handles: list[Any] = []
     texts: list[str] = []
     flags = [False, False, False]
-    for s in checked:
+    for i, s in enumerate(checked):
         handle, cens, below = _draw_series(ax, s, styles[s.label])
-        flags[2] |= _draw_band(ax, s, styles[s.label][0])
+        flags[2] |= _draw_band(ax, s, styles[s.label][0], i)
         flags[0] |= cens
         flags[1] |= below
         handles.append(handle)

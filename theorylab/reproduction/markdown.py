@@ -49,7 +49,7 @@ def _inconsistent(row: CaseReport) -> str:
     own = row.own
     if row.side == "below" and own is not None and own.log_power and row.slope_low <= own.exponent <= row.slope_high:
         return (text + f", whose local slope includes the log factors the source states; the interval contains the "
-                f"exponent without them ({own.exponent:.2f}): the data agree with the power of {row.axis} but do "
+                f"exponent without them ({format_value(own.exponent)}): the data agree with the power of {row.axis} but do "
                 "not show the stated logs")
     if row.side == "below":
         return (text + ": the rate is a sufficient sample size (an upper bound), so the method needing fewer "
@@ -59,8 +59,9 @@ def _inconsistent(row: CaseReport) -> str:
 
 def _case_line(c: CaseReport) -> str:
     own = c.own
-    ptxt = "–" if own is None else f"{own.exponent:.2f}" + (f" × log^{own.log_power:g} d" if own.log_power else "")
-    meas = "–" if not math.isfinite(c.slope) else f"{c.slope:.2f} [{format_value(c.slope_low)}, {format_value(c.slope_high)}]"
+    ptxt = "–" if own is None else format_value(own.exponent) + (f" × log^{own.log_power:g} d" if own.log_power else "")
+    meas = ("–" if not math.isfinite(c.slope)
+            else f"{format_value(c.slope)} [{format_value(c.slope_low)}, {format_value(c.slope_high)}]")
     scan = f"{c.values[0]}–{c.values[-1]}" if c.values else "–"
     axis = "d" if c.axis == "d" else f"s (d={c.fixed_d})"
     sep = {True: "yes", False: "no", None: "–"}[c.separable]
@@ -74,8 +75,8 @@ def _crossover_lines(report: Report) -> list[str]:
     lines = ["", "## Where pruning overtakes the basis-independent learners (d×)", "",
              "| setting | k* | against | d× | interval | how | within reach |", "|---|---|---|---|---|---|---|"]
     for x in report.crossovers:
-        iv = "–" if not math.isfinite(x.d_low) else f"[{x.d_low:.3g}, {x.d_high:.3g}]"
-        lines.append(f"| {x.setting} | {x.k_star} | {x.competitor} | {format_value(x.d_cross, '.3g')} | {iv} | {x.kind} | "
+        iv = "–" if not math.isfinite(x.d_low) else f"[{format_value(x.d_low)}, {format_value(x.d_high)}]"
+        lines.append(f"| {x.setting} | {x.k_star} | {x.competitor} | {format_value(x.d_cross)} | {iv} | {x.kind} | "
                      f"{'yes' if x.reachable else 'no'} |")
     lines += [""] + [f"- {x.setting} / {x.competitor}: {x.note}" for x in report.crossovers]
     return lines
@@ -87,8 +88,9 @@ def _contrast_lines(report: Report) -> list[str]:
     lines = ["", "## α-contrasts dβ/dα (polylog(d) offsets cancel)", "",
              "| setting | method | α | dβ/dα [95% CI] | predicted | verdict |", "|---|---|---|---|---|---|"]
     for c in report.contrasts:
-        lines.append(f"| {c.setting} | {c.method} | {', '.join(f'{a:g}' for a in c.alphas)} | {c.slope:.2f} "
-                     f"[{c.slope_low:.2f}, {c.slope_high:.2f}] | {c.predicted:g} | {c.verdict} |")
+        lines.append(f"| {c.setting} | {c.method} | {', '.join(f'{a:g}' for a in c.alphas)} | {format_value(c.slope)} "
+                     f"[{format_value(c.slope_low)}, {format_value(c.slope_high)}] | {format_value(c.predicted)} | "
+                     f"{c.verdict} |")
     return lines
 
 

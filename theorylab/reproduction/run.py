@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from theorylab._display import ShortRepr
 from theorylab._files import atomic_write
 from theorylab._validation import check_int
 from theorylab.report import Report, write_json_atomic
@@ -22,8 +23,8 @@ _CRITERION = ("median first-layer neuron alignment ‖Vᵀw‖/‖w‖ ≥ 0.5 (
               "n*: success probability 1/2, censored trials kept")
 
 
-@dataclass(frozen=True)
-class Reproduction:
+@dataclass(frozen=True, repr=False)
+class Reproduction(ShortRepr):
     """What :func:`reproduce` did and wrote.
 
     Attributes
@@ -48,6 +49,13 @@ class Reproduction:
 
     def __str__(self) -> str:
         return format_report_markdown(self.report)
+
+    def _summary(self) -> dict[str, Any]:
+        return {"out_dir": str(self.out_dir), **self.report._summary(), "computed": self.computed,
+                "reused": self.reused, "wall_s": self.wall_s}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return self.report._summary_rows()
 
 
 def build_report(spec: SweepSpec, store_dir: str | Path, *, mode: str = "full",

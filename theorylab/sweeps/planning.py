@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._display import ShortRepr
 from theorylab.compare.planner import Pilot, Plan, plan_design
 from theorylab.report import CaseReport
 
@@ -33,21 +34,42 @@ __all__ = ["pilot_from_row", "plan_case", "default_grids", "CasePlan"]
 _Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
-class CasePlan:
+@dataclass(frozen=True, repr=False)
+class CasePlan(ShortRepr):
     """A plan for one stored row: the row, the pilot taken from it, and the planner's answer."""
 
     row: CaseReport
     pilot: Pilot
     plan: Plan
 
+    def _summary(self) -> dict[str, Any]:
+        return {"case": self.row.label, "method": self.row.method, "axis": self.row.axis, **self.plan._summary()}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return self.plan._summary_rows()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the row's case, the pilot, the chosen design (or None), every design considered."""
+        from dataclasses import asdict
+
+        from theorylab._json import json_data
+
+        plan = self.plan
+        return json_data({"case": self.row.label, "method": self.row.method, "axis": self.row.axis,
+                          "feasible": plan.feasible, "reason": plan.reason, "pilot": asdict(self.pilot),
+                          "design": None if plan.design is None else asdict(plan.design),
+                          "considered": [asdict(d) for d in plan.considered]}, where="plan", nonfinite="null")
+
     def __str__(self) -> str:
+        from theorylab._table import number, wrap
+
         head = f"{self.row.label} / {self.row.method} ({self.row.axis}-scan): "
-        lines = [head + self.plan.reason]
+        lines = wrap(head + self.plan.reason)
         if self.plan.design is not None:
             d = self.plan.design
-            lines.append(f"  grid {list(d.values)}, {d.trials} trials, expected half-width {d.half_width:.3f}, "
-                         f"about {d.seconds:.0f} s")
+            grid = ", ".join(number(v) for v in d.values)
+            lines += wrap(f"grid [{grid}], {d.trials} trials, expected half-width {number(d.half_width)}, "
+                          f"about {number(d.seconds)} s", indent="  ")
         return "\n".join(lines)
 
 

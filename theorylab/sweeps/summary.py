@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from theorylab._display import ShortRepr
+from theorylab._table import interval, number, table, wrap
 from theorylab._validation import check_int
-from theorylab.report import CaseReport, Curve, PredictedLine, format_value
+from theorylab.report import CaseReport, Curve, PredictedLine, verdict_counts
 from theorylab.sweeps.spec import CaseSpec, Cell, SweepSpec
 from theorylab.sweeps.store import ResultStore
 
@@ -39,8 +41,8 @@ SummaryRow = CaseReport
 REFERENCE_RATES = ("pruned", "dense", "csq_sparse", "csq_dense")
 
 
-@dataclass(frozen=True)
-class SweepSummary:
+@dataclass(frozen=True, repr=False)
+class SweepSummary(ShortRepr):
     """The summary table of a sweep; ``str()`` prints it."""
 
     name: str
@@ -63,6 +65,13 @@ class SweepSummary:
 
     def __str__(self) -> str:
         return format_summary(self)
+
+    def _summary(self) -> dict[str, Any]:
+        return {"name": self.name, "rows": len(self.rows), "cells_stored": self.total_cells - self.missing_cells,
+                "cells": self.total_cells, "verdicts": verdict_counts(self.rows)}
+
+    def _summary_rows(self) -> list[dict[str, Any]]:
+        return [row._summary() for row in self.rows]
 
 
 def setting_name(case: CaseSpec) -> str:
@@ -344,11 +353,19 @@ def summarize_sweep(
     return SweepSummary(spec.name, tuple(rows), missing_cells=missing, total_cells=len(cells))
 
 
-def format_summary(summary: SweepSummary) -> str:
-    """The summary as a fixed-width text table, with the verdicts' reasons underneath.
+def _scan_text(row: CaseReport) -> str:
+    if not row.values:
+        return "-"
+    span = f"{row.values[0]}..{row.values[-1]}"
+    return f"d {span}" if row.axis == "d" else f"s {span} @d={row.fixed_d}"
 
-    ``predicted`` is the own rate's exponent along the case's axis (logs excluded); ``accepted`` is the band of
-    slopes the verdict accepts over the row's range.
+
+def format_summary(summary: SweepSummary) -> str:
+    """The summary as a fixed-width text table (at most 100 columns), with the verdicts' reasons underneath.
+
+    Rows are grouped under their case (label, link, k*, α, q); ``predicted`` is the own rate's exponent along
+    the case's axis (logs excluded); ``accepted`` is the band of slopes the verdict accepts over the row's range.
+    Numbers are in the one table format (:func:`theorylab._table.number`).
 
     Examples
     --------
@@ -357,39 +374,37 @@ def format_summary(summary: SweepSummary) -> str:
     ...                  predicted=(PredictedLine("pruned", "pruned", 0.5, role="own"),), verdict="consistent")
     >>> print(format_summary(SweepSummary("demo", (row,), total_cells=2)))
     sweep demo: 2/2 cells stored
-    case  method  k*  alpha  q  axis  scan     slope  95% interval  Theil-Sen  predicted  accepted      verdict
-    he2   pruned  2   0.25   0  d     81-625   0.60   [0.40, 0.80]  0.62       0.50       [0.50, 0.87]  consistent
+    method  scan       slope  95% interval    predicted  accepted        verdict
+    ------  ---------  -----  --------------  ---------  --------------  ----------
+    he2: He2(z), k* = 2, α = 0.25, q = 0
+    pruned  d 81..625  0.600  [0.400, 0.800]      0.500  [0.500, 0.870]  consistent
     """
     if not isinstance(summary, SweepSummary):
         raise TypeError(f"summary must be a SweepSummary, got {type(summary).__name__}")
-    header = ["case", "method", "k*", "alpha", "q", "axis", "scan", "slope", "95% interval", "Theil-Sen",
-              "predicted", "accepted", "verdict"]
-    lines = [header]
-    notes = []
+    header = ["method", "scan", "slope", "95% interval", "predicted", "accepted", "verdict"]
+    rows: list[list[str]] = []
+    headings: dict[int, tuple[tuple[Any, ...], str]] = {}
+    notes: list[str] = []
     for row in summary.rows:
         own = row.own
-        lines.append([
-            row.label,
-            row.method,
-            "-" if row.k_star is None else str(row.k_star),
-            f"{row.alpha:g}" if row.axis == "d" else "-",
-            f"{row.q:g}",
-            row.axis if row.axis == "d" else f"s@d={row.fixed_d}",
-            f"{row.values[0]}-{row.values[-1]}" if row.values else "-",
-            format_value(row.slope, missing="-"),
-            "-" if not math.isfinite(row.slope_low) else f"[{row.slope_low:.2f}, {row.slope_high:.2f}]",
-            format_value(row.theil_sen, missing="-"),
-            "-" if own is None else format_value(own.exponent, missing="-"),
-            "-" if not math.isfinite(row.band_low) else f"[{row.band_low:.2f}, {row.band_high:.2f}]",
-            row.verdict,
-        ])
+        key = (row.label, row.link, row.k_star, row.alpha, row.q, row.axis)
+        if not headings or list(headings.values())[-1][0] != key:
+            k_star = "-" if row.k_star is None else str(row.k_star)
+            where = f"α = {row.alpha:g}, " if row.axis == "d" else ""
+            headings[len(rows)] = (key, f"{row.label}: {row.link}, k* = {k_star}, {where}q = {row.q:g}")
+        rows.append([row.method, _scan_text(row), number(row.slope), interval(row.slope_low, row.slope_high),
+                     "-" if own is None else number(own.exponent), interval(row.band_low, row.band_high),
+                     row.verdict])
         text = "; ".join([t for t in (row.reason, *row.notes) if t])
         if text:
-            notes.append(f"  {row.label} / {row.method}: {text}")
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+            notes += wrap(f"{row.label} / {row.method}: {text}", indent="  ")
+    lines = table(header, rows)
     stored = summary.total_cells - summary.missing_cells
-    out = [f"sweep {summary.name}: {stored}/{summary.total_cells} cells stored"]
-    out += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+    out = [f"sweep {summary.name}: {stored}/{summary.total_cells} cells stored", *lines[:2]]
+    for i, line in enumerate(lines[2:]):
+        if i in headings:
+            out += wrap(headings[i][1])
+        out.append(line)
     if notes:
         out.append("notes:")
         out += notes

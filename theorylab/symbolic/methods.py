@@ -28,13 +28,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from theorylab._display import ShortRepr
 from theorylab._importable import is_importable_name
 
 __all__ = ["Method", "METHODS", "BASIS_INDEPENDENT_LEARNERS", "method_info", "register_method"]
 
 
-@dataclass(frozen=True)
-class Method:
+@dataclass(frozen=True, repr=False)
+class Method(ShortRepr):
     """How one learner relates to the rates.
 
     Attributes
@@ -58,6 +59,10 @@ class Method:
     competitors: tuple[str, ...]
     basis_independent: bool
     description: str
+
+    def _summary(self) -> dict[str, object]:
+        return {"name": self.name, "rate": self.rate, "competitors": self.competitors,
+                "basis_independent": self.basis_independent, "description": self.description}
 
 
 #: The competitors of a sparsity-aware claim: no pruning, the basis-independent bound, the best

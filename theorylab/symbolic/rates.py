@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from theorylab._display import ShortRepr, html_summary
 from theorylab._validation import check_alpha, check_choice, check_int, check_real
 from theorylab.symbolic.csq import as_exact_number
 
@@ -63,8 +64,8 @@ RATE_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Rate:
+@dataclass(frozen=True, repr=False)
+class Rate(ShortRepr):
     """A predicted sample complexity n(d) = expression (and n(d, s) = law).
 
     Attributes
@@ -195,6 +196,14 @@ class Rate:
 
     def _repr_latex_(self) -> str:
         return f"$n \\asymp {sympy.latex(self.law)}$"
+
+    def _summary(self) -> dict[str, Any]:
+        return {"name": self.name, "expression": str(self.expression), "law": str(self.law),
+                "exponent": self.exponent, "log_power": self.log_power, "s_exponent": self.s_exponent,
+                "source": self.source}
+
+    def _repr_html_(self) -> str:
+        return html_summary("Rate", {"n ≍": self._repr_latex_(), **self._summary()})
 
 
 def _power(exponent: sympy.Expr, log_power: int = 0) -> sympy.Expr:
