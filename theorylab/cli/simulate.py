@@ -9,19 +9,22 @@ from __future__ import annotations
 import argparse
 import math
 
+from theorylab.cli._params import add_param_argument, link_params
+
 HELP = "run one method on one teacher and print its success-vs-n curve and threshold n*"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Fill the ``simulate`` subcommand's parser."""
     parser.add_argument("link", help='the link, e.g. "He2(z)/sqrt(2)" (a bare He2 means He2(z))')
+    add_param_argument(parser)
     parser.add_argument("--d", type=int, required=True, help="input dimension")
     parser.add_argument("--n", type=int, required=True, help="largest sample size (the last checkpoint)")
     parser.add_argument("--n-min", type=int, default=None, help="first checkpoint (default min(n, 64))")
     parser.add_argument("--method", default="pruned", help="pruned, dense, oracle, online_sgd, gd_reuse, ...")
     parser.add_argument("--alpha", type=float, default=0.25, help="sparsity exponent alpha in (0, 1)")
     parser.add_argument("--q", type=float, default=0.0, help="sparsity index q in [0, 2)")
-    parser.add_argument("--r", type=int, default=1, help="number of directions")
+    parser.add_argument("--r", type=int, default=None, help="number of directions (default: the link's)")
     parser.add_argument("--trials", type=int, default=16, help="independent trials (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     parser.add_argument("--width", type=int, default=8, help="m: the network has 2m neurons (default 8)")
@@ -49,26 +52,24 @@ def _check_before_computing(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and print the curve."""
-    import re
-
     import numpy as np
 
     from theorylab.compare import estimate_threshold
     from theorylab.numeric import simulate
 
     _check_before_computing(args)
-    link = args.link.strip()
-    if re.fullmatch(r"He\d+", link):
-        link = f"{link}(z)" if args.r == 1 else f"{link}(z1)"
+    from theorylab.symbolic import as_link
+
+    link = as_link(args.link, args.r, params=link_params(args))
     result = simulate(link, d=args.d, n=args.n, n_min=args.n_min, method=args.method, alpha=args.alpha, q=args.q,
-                      r=args.r, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
+                      r=link.arity, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
     criterion = result.config.get("criterion", {})
     metric = None
     if isinstance(criterion, dict):
         metric = criterion.get("metric")
         if metric == "alignment":
             metric = f"alignment_{criterion.get('aggregation', 'median')}"
-    print(f"{link}: method {args.method}, d = {args.d}, alpha = {args.alpha:g}, q = {args.q:g}, r = {args.r}, "
+    print(f"{link.text}: method {args.method}, d = {args.d}, alpha = {args.alpha:g}, q = {args.q:g}, r = {link.arity}, "
           f"{args.trials} trials, seed {args.seed}")
     if criterion:
         print(f"success: {criterion}")
