@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from theorylab.cli._params import add_param_argument, link_params
+
 HELP = "Hermite coefficients γ_k = E[σ(z) He_k(z)], c_k = γ_k/√k!, k* and k_gen of a link"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("link", help="the link σ(z), e.g. 'tanh(z)', 'relu(z)', 'He3(z) + z'")
+    parser.add_argument("link", help="the link σ(z), e.g. 'tanh(z)', 'relu(z)', 'He3(z) + z', 'He3', 'a*He2(z) + z'")
+    add_param_argument(parser)
     parser.add_argument("--degree", type=int, default=8, help="the highest degree k (default 8)")
     parser.add_argument(
         "--method", choices=("auto", "exact", "numeric"), default="auto", help="coefficient path (default auto)"
@@ -30,12 +33,12 @@ def build_lines(args: argparse.Namespace) -> list[str]:
 
     check_real(args.noise_std, "--noise-std", low=0.0)
     check_int(args.degree, "--degree", minimum=0)
-    link = as_link(args.link)
+    link = as_link(args.link, params=link_params(args))
     if link.arity > 1:
         if args.noise_std:
             raise ValueError("--noise-std applies to the generative exponent of a single-index link only")
         return _multi_index_lines(link, args.degree)
-    gammas = hermite_coefficients(args.link, args.degree, method=args.method)
+    gammas = hermite_coefficients(link, args.degree, method=args.method)
     exact = not any(isinstance(g, sympy.Float) for g in gammas)
     rows: list[tuple[str, ...]] = []
     for k, g in enumerate(gammas):
@@ -45,18 +48,18 @@ def build_lines(args: argparse.Namespace) -> list[str]:
     if not exact:
         header, rows = header[:1] + header[2:], [r[:1] + r[2:] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    lines = [f"link: {args.link}   ({'exact' if exact else 'numeric quadrature, tolerance 1e-12 abs / 1e-10 rel'})"]
+    lines = [f"link: {link.text}   ({'exact' if exact else 'numeric quadrature, tolerance 1e-12 abs / 1e-10 rel'})"]
     lines.append("  ".join(h.rjust(w) if i != 1 or not exact else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
     lines.append("  ".join("-" * w for w in widths))
     for r in rows:
         lines.append("  ".join(c.rjust(w) if i != 1 or not exact else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
     lines.append("")
     try:
-        k_star = str(information_exponent(args.link))
+        k_star = str(information_exponent(link))
     except ValueError as exc:
         k_star = f"none ({exc})"
     try:
-        k_gen = str(generative_exponent(args.link, noise_std=args.noise_std))
+        k_gen = str(generative_exponent(link, noise_std=args.noise_std))
     except ValueError as exc:
         k_gen = f"none ({exc})"
     lines.append(f"information exponent k* = {k_star}")

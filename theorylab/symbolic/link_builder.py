@@ -193,6 +193,9 @@ def _name(node: ast.Name, lookup: dict[str, sympy.Expr]) -> sympy.Expr:
         return lookup[node.id]
     if node.id in CONSTANTS:
         return CONSTANTS[node.id]
+    first = lookup.get("z", lookup.get("z1"))
+    if _HERMITE.match(node.id) and first is not None:  # a bare He<k> is He<k> of the first variable
+        return _hermite(node.id, first)
     if is_function_name(node.id):
         raise ValueError(f"link: function {node.id!r} must be called with one argument, e.g. {node.id}(z)")
     if node.id.startswith("_"):
@@ -242,10 +245,23 @@ def _call(node: ast.Call, text: str, lookup: dict[str, sympy.Expr], depth: int) 
     m = _HERMITE.match(name)
     if m is None and name not in FUNCTIONS:
         raise _unknown_name(name)
-    if m is not None and (len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE):
-        raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
+    if m is not None:
+        _hermite_degree(name)
     arg = _build(node.args[0], text, lookup, depth + 1)
     if m is not None:
-        k = int(m.group(1))
-        return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)
+        return _hermite(name, arg)
     return FUNCTIONS[name](arg)
+
+
+def _hermite_degree(name: str) -> int:
+    m = _HERMITE.match(name)
+    assert m is not None
+    if len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE:
+        raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
+    return int(m.group(1))
+
+
+def _hermite(name: str, arg: sympy.Expr) -> sympy.Expr:
+    """He_k(arg) for the name He<k> (expanded when arg is a variable)."""
+    k = _hermite_degree(name)
+    return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)

@@ -18,7 +18,7 @@ the variable ``z`` or the variables ``z1, z2, ...``, parameters (any other ident
 values given at call time, see :func:`name_kind`), the operators ``+ - * / **`` and parentheses,
 the one-argument functions ``relu abs sign tanh exp cos sin cosh sinh sqrt erf log``, ``max``/``min`` of two
 or more arguments, and ``Hek`` for the probabilists' Hermite polynomial of degree k (``He0`` ... ``He200``).
-A bare ``Hek`` (the whole text) means ``Hek(z)`` (``Hek(z1)`` for a multi-index arity). The full grammar, with
+A bare ``Hek`` (no argument) means ``Hek(z)`` (``Hek(z1)`` for a multi-index arity). The full grammar, with
 examples, is in ``docs/links.md``.
 
 Limits
@@ -64,7 +64,12 @@ import sympy
 
 from theorylab._limits import limits
 from theorylab.symbolic.link_bounds import check_expression_size, check_magnitude, number_log10
-from theorylab.symbolic.link_builder import CONSTANTS, build_expression, is_function_name, unknown_parameter
+from theorylab.symbolic.link_builder import (
+    CONSTANTS,
+    build_expression,
+    is_function_name,
+    unknown_parameter,
+)
 from theorylab.symbolic.link_numpy import compile_link
 
 __all__ = ["Link", "as_link", "parse_link", "link_variables", "name_kind", "parameter_value", "Z"]
@@ -193,8 +198,8 @@ def parse_link(
     Parameters
     ----------
     text : str
-        The link in the grammar of this module. A bare ``He<k>`` (the whole text) means ``He<k>`` of the first
-        variable: ``He<k>(z)``, or ``He<k>(z1)`` when ``arity`` >= 2.
+        The link in the grammar of this module. A bare ``He<k>`` (without an argument, alone or inside an
+        expression) means ``He<k>`` of the first variable: ``He<k>(z)``, or ``He<k>(z1)`` when ``arity`` >= 2.
     arity : int, optional
         The number of variables r. Inferred from the highest ``z<i>`` when omitted.
     params : mapping of str to number, str or None, optional
