@@ -358,7 +358,10 @@ def parameter_value(value: Any, name: str) -> sympy.Expr:
             tree = ast.parse(value.strip(), mode="eval")
         except SyntaxError:
             raise ValueError(f"{label}: malformed number {value!r}") from None
-        out = build_expression(tree.body, value.strip(), {})
+        try:
+            out = build_expression(tree.body, value.strip(), {})
+        except ValueError as exc:
+            raise ValueError(f"{label} must be a number, got {value!r} ({exc})") from None
     elif isinstance(value, (int, np.integer, Fraction)):
         out = sympy.Rational(Fraction(int(value)) if not isinstance(value, Fraction) else value)
     elif isinstance(value, (float, np.floating)):
