@@ -170,3 +170,22 @@ def test_simulate_infers_r_from_the_link() -> None:
         simulation_config("He2(z1) + He2(z2)", d=16, n=64, r=1)
     with pytest.raises(ValueError, match=r"^r: r = 3 contradicts"):
         simulation_config(lambda z1, z2: z1 * z2, d=16, n=64, r=3, k_star=2)
+
+
+def test_sweep_case_params_act_as_the_written_value() -> None:
+    from theorylab.sweeps import SweepSpec, sweep_from_dict
+    from theorylab.sweeps.case import CaseSpec
+
+    def cells(case: CaseSpec) -> list:
+        return SweepSpec("p", 1, [case]).cells()
+
+    with_param = CaseSpec("a*He2(z)", ["pruned"], d_grid=[64], n_min=10, n_max=100, params={"a": "1/2"})
+    written = CaseSpec("He2(z)/2", ["pruned"], d_grid=[64], n_min=10, n_max=100)
+    other = CaseSpec("a*He2(z)", ["pruned"], d_grid=[64], n_min=10, n_max=100, params={"a": 2})
+    assert cells(with_param)[0].config == cells(written)[0].config
+    assert cells(with_param)[0].seed == cells(written)[0].seed != cells(other)[0].seed
+    assert cells(with_param)[0].simulate_kwargs()["params"] == {"a": "1/2"}
+    table = {"name": "p", "seed": 1, "cases": [with_param.to_dict()]}
+    assert sweep_from_dict(table).cases[0].link_object.expr == written.link_object.expr
+    with pytest.raises(ValueError, match="unknown name 'a'"):
+        CaseSpec("a*He2(z)", ["pruned"], d_grid=[64], n_min=10, n_max=100)
