@@ -15,10 +15,11 @@ Hence γ_k = Σ_t e^{t²/2} Σ_i C(k, i) t^{k-i} E[p_t^{(i)}(z + t)]; for p = 1 
 The terms of cos and sin (t = ±i s) are combined into real numbers. Parameters (symbols other than z) may
 appear in the coefficients and in t: the result is then exact in them.
 
-Work bound: at most :data:`MAX_TERMS` distinct slopes t, and at most :data:`MAX_PRODUCTS` products formed by
-one multiplication while the expression is expanded; beyond either the link is outside the exact class
-(:class:`NotExponentialPolynomial`), and ``hermite_coefficients`` falls back to quadrature (or refuses with
-``method="exact"``). ``(exp(z) + cos(z))**64`` is refused this way after about ten multiplications.
+Work bound: at most :data:`MAX_TERMS` distinct slopes t and a degree of p_t of at most :data:`MAX_DEGREE`, both
+bounded from the expression tree before anything is expanded, and at most :data:`MAX_PRODUCTS` products formed by
+one multiplication; beyond these the link is outside the exact class (:class:`NotExponentialPolynomial`), and
+``hermite_coefficients`` falls back to quadrature (or refuses with ``method="exact"``). ``(exp(z) + cos(z))**64``
+is refused this way at once.
 
 Examples
 --------
@@ -31,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import sympy
 
 from theorylab.symbolic.links import Z
@@ -41,12 +44,17 @@ __all__ = [
     "exponential_coefficients",
     "MAX_TERMS",
     "MAX_PRODUCTS",
+    "MAX_DEGREE",
 ]
 
 #: The most distinct slopes t in Σ_t p_t(z) e^{tz}.
 MAX_TERMS = 64
 #: The most term-by-term products one multiplication may form.
 MAX_PRODUCTS = 4096
+#: The highest polynomial degree of a p_t.
+MAX_DEGREE = 128
+
+_EXPONENTIALS = (sympy.exp, sympy.cos, sympy.sin, sympy.cosh, sympy.sinh)
 
 _Terms = dict[sympy.Expr, sympy.Expr]  # slope t -> polynomial p_t(z) (an expression)
 
@@ -64,8 +72,40 @@ def exponential_terms(expr: sympy.Expr) -> _Terms:
     >>> exponential_terms(Z * sympy.cosh(Z))
     {-1: z/2, 1: z/2}
     """
+    slopes, degree = _bound(expr)
+    if slopes > MAX_TERMS or degree > MAX_DEGREE:
+        raise NotExponentialPolynomial
     terms = _terms(expr)
     return {t: p for t, p in sorted(terms.items(), key=lambda kv: sympy.default_sort_key(kv[0])) if p != 0}
+
+
+def _bound(e: sympy.Expr) -> tuple[int, int]:
+    """(slopes, degree): upper bounds on the number of distinct t and on deg p_t, from the tree (no expansion)."""
+    cap = 10**6
+    if not e.has(Z):
+        return 1, 0
+    if e == Z:
+        return 1, 1
+    if e.is_Add:
+        parts = [_bound(a) for a in e.args]
+        plain = any(not a.has(*_EXPONENTIALS) for a in e.args)  # the polynomial terms share the slope 0
+        slopes = int(plain) + sum(p[0] for a, p in zip(e.args, parts, strict=True) if a.has(*_EXPONENTIALS))
+        return min(slopes, cap), max(p[1] for p in parts)
+    if e.is_Mul:
+        slopes, degree = 1, 0
+        for a in e.args:
+            sa, da = _bound(a)
+            slopes, degree = min(slopes * sa, cap), min(degree + da, cap)
+        return slopes, degree
+    if e.is_Pow and not isinstance(e, sympy.exp):
+        n = e.exp
+        if not (n.is_Integer and 0 <= int(n) <= 4096):
+            raise NotExponentialPolynomial
+        sb, db = _bound(e.base)
+        return min(math.comb(sb + int(n) - 1, int(n)) if sb > 1 else 1, cap), min(db * int(n), cap)
+    if isinstance(e, _EXPONENTIALS):
+        return (1 if isinstance(e, sympy.exp) else 2), 0
+    raise NotExponentialPolynomial
 
 
 def _terms(e: sympy.Expr) -> _Terms:
