@@ -39,14 +39,12 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import sympy
 
-from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic._hermite_degree import check_degree
 from theorylab.symbolic.hermite_exponential import (
@@ -54,6 +52,7 @@ from theorylab.symbolic.hermite_exponential import (
     exponential_coefficients,
     exponential_terms,
 )
+from theorylab.symbolic.hermite_numeric import numeric_orthonormal, rounded_coefficients
 from theorylab.symbolic.hermite_tensors import hermite_tensors
 from theorylab.symbolic.links import Link, Z, as_link
 from theorylab.symbolic.piecewise import (
@@ -89,49 +88,6 @@ DEFAULT_RTOL = 1e-10
 #: this fraction of the link's RMS (E σ²)^{1/2}; a link is constant when (Var σ)^{1/2} is.
 DEFAULT_CONSTANT_TOL = 1e-8
 _MAX_NODES = 1 << 14
-
-
-# ---------------------------------------------------------------------------------------------
-# Numeric path.
-
-
-def _numeric_orthonormal(
-    link: Link, degree: int, atol: float, rtol: float, max_nodes: int
-) -> tuple[np.ndarray, int, float]:
-    """Orthonormal coefficients c_0..c_degree by Gauss-Hermite_e quadrature, refined by doubling."""
-
-    def at(n: int) -> np.ndarray:
-        x, w = gauss_hermite(n)
-        with np.errstate(over="ignore", invalid="ignore"):
-            f = np.asarray(link.numpy(x), dtype=float)
-        if not np.all(np.isfinite(f)):
-            raise ValueError(f"link {link.text!r} is not finite at the quadrature nodes (|z| <= {np.max(np.abs(x)):.1f})")
-        u = orthonormal_hermite(x, degree, weight=w)  # √w h_k(x): orthonormal Hermite functions
-        return np.asarray(u @ (np.sqrt(w) * f), dtype=float)
-
-    n = min(max(64, 2 * (degree + 1)), max_nodes // 2)
-    c = at(n)
-    diff = math.inf
-    while 2 * n <= max_nodes:
-        n *= 2
-        c_new = at(n)
-        diff = float(np.max(np.abs(c_new - c)))
-        c = c_new
-        if diff <= atol + rtol * float(np.linalg.norm(c)):
-            return c, n, diff
-    warnings.warn(
-        f"hermite_coefficients: the quadrature for {link.text!r} did not reach atol={atol:g}, rtol={rtol:g} "
-        f"with {n} nodes (last change {diff:.3g}); the link is probably not smooth",
-        UserWarning,
-        stacklevel=3,
-    )
-    return c, n, diff
-
-
-def _sqrt_factorial(k: int) -> Any:
-    import mpmath
-
-    return mpmath.sqrt(mpmath.factorial(k))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,21 +289,14 @@ def hermite_coefficients(
             _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
         return HermiteCoefficients(gammas, exact=True, accuracy=0.0)
     link.require_values("numeric Hermite coefficients (it is outside the exact classes)")
-    c, _, diff = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
+    c, _, diff = numeric_orthonormal(link, degree, atol, rtol, max_nodes)
     _check_finite([sympy.Float(float(v)) for v in c], link)
     if float(np.max(np.abs(c))) > 1e150:  # Σ c_k² = E σ² (Parseval) would overflow a double downstream
         raise ValueError(
             f"link {link.text!r}: its Hermite coefficients reach {float(np.max(np.abs(c))):.3g}, so E σ(z)² overflows "
             "a double; rescale the link"
         )
-    # the estimated error: the last doubling's change (<= atol + rtol ‖c‖₂ when converged), at least 16 ulp of ‖c‖₂
-    accuracy = max(diff, 16 * float(np.finfo(float).eps) * float(np.linalg.norm(c)))
-    values = []
-    for k, v in enumerate(c):
-        if abs(v) <= accuracy:  # zero to the stated accuracy: reported as 0
-            values.append(sympy.Float(0.0))
-        else:
-            values.append(sympy.Float(float(v) if normalized else float(v) * _sqrt_factorial(k)))
+    values, accuracy = rounded_coefficients(c, diff, normalized)
     return HermiteCoefficients(values, exact=False, accuracy=accuracy)
 
 

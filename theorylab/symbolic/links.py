@@ -52,24 +52,19 @@ from __future__ import annotations
 
 import ast
 import inspect
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy
 
 from theorylab._limits import limits
-from theorylab.symbolic.link_bounds import check_expression_size, check_magnitude, number_log10
-from theorylab.symbolic.link_builder import (
-    CONSTANTS,
-    build_expression,
-    is_function_name,
-    unknown_parameter,
-)
+from theorylab.symbolic.link_bounds import check_expression_size
+from theorylab.symbolic.link_builder import build_expression
+from theorylab.symbolic.link_names import MULTI_VAR as _MULTI_VAR
+from theorylab.symbolic.link_names import name_kind, parameter_value, parameter_values
 from theorylab.symbolic.link_numpy import compile_link
 
 __all__ = ["Link", "as_link", "parse_link", "link_variables", "name_kind", "parameter_value", "Z"]
@@ -78,7 +73,6 @@ __all__ = ["Link", "as_link", "parse_link", "link_variables", "name_kind", "para
 Z = sympy.Symbol("z", real=True)
 
 _MAX_TEXT = 2000
-_MULTI_VAR = re.compile(r"z(\d+)\Z")
 _BARE_HERMITE = re.compile(r"He\d+\Z")
 
 
@@ -236,7 +230,7 @@ def parse_link(
     for i, v in enumerate(variables, start=1):
         lookup[f"z{i}"] = v
     used = {n for n in names if name_kind(n) == "parameter"}
-    lookup.update(_parameter_values(params, used, allow_missing=False))
+    lookup.update(parameter_values(params, used, allow_missing=False))
     expr = build_expression(tree.body, stripped, lookup)
     check_expression_size(expr, stripped)
     return expr, variables
@@ -292,93 +286,6 @@ def _names(node: ast.AST) -> set[str]:
     return {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and id(sub) not in called}
 
 
-def name_kind(name: str) -> str:
-    """What a name in a link is: ``"variable"``, ``"constant"``, ``"function"``, ``"parameter"`` or ``"invalid"``.
-
-    The one rule: ``z`` and ``z<i>`` (i = 1, 2, ...) are the variables; ``pi`` and ``e`` the constants; the names
-    of :data:`~theorylab.symbolic.link_builder.FUNCTIONS`, ``max``, ``min`` and ``He<k>`` the functions; any
-    other Python identifier that does not start with ``_`` is a parameter, whose value is given at call time
-    (``params=`` in Python, ``--param NAME=VALUE`` on the command line).
-
-    Examples
-    --------
-    >>> [name_kind(n) for n in ("z", "z2", "pi", "He4", "erf", "a", "beta_1", "_x")]
-    ['variable', 'variable', 'constant', 'function', 'function', 'parameter', 'parameter', 'invalid']
-    """
-    if name == "z" or _MULTI_VAR.match(name):
-        return "variable"
-    if name in CONSTANTS:
-        return "constant"
-    if is_function_name(name):
-        return "function"
-    if name.isidentifier() and not name.startswith("_") and name.isascii():
-        return "parameter"
-    return "invalid"
-
-
-def _parameter_values(
-    params: Mapping[str, Any] | None, used: set[str], *, allow_missing: bool
-) -> dict[str, sympy.Expr]:
-    """The checked values of the parameters ``used`` by a link (``allow_missing``: unnamed ones stay unset)."""
-    if params is None:
-        params = {}
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a mapping of parameter names to values, got {type(params).__name__}")
-    out: dict[str, sympy.Expr] = {}
-    for name, value in params.items():
-        if not isinstance(name, str) or name_kind(name) != "parameter":
-            raise ValueError(f"params: {name!r} is not a parameter name (see theorylab.symbolic.links.name_kind)")
-        if name not in used:
-            found = ", ".join(sorted(used)) or "none"
-            raise ValueError(f"params: the link has no parameter {name!r} (its parameters: {found})")
-        out[name] = parameter_value(value, name)
-    missing = sorted(used - set(out))
-    if missing and not allow_missing:
-        raise unknown_parameter(missing[0])
-    return out
-
-
-def parameter_value(value: Any, name: str) -> sympy.Expr:
-    """A parameter's value as an exact SymPy number (or symbol), refusing anything else with an error naming it.
-
-    Examples
-    --------
-    >>> parameter_value(0.1, "a"), parameter_value("1/sqrt(2)", "b"), parameter_value(None, "c")
-    (1/10, sqrt(2)/2, c)
-    """
-    label = f"params[{name!r}]"
-    if value is None:
-        return sympy.Symbol(name, real=True)
-    if isinstance(value, sympy.Symbol):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{label} must be a number, a string, a SymPy symbol or None, got bool")
-    if isinstance(value, str):
-        try:
-            tree = ast.parse(value.strip(), mode="eval")
-        except SyntaxError:
-            raise ValueError(f"{label}: malformed number {value!r}") from None
-        try:
-            out = build_expression(tree.body, value.strip(), {})
-        except ValueError as exc:
-            raise ValueError(f"{label} must be a number, got {value!r} ({exc})") from None
-    elif isinstance(value, (int, np.integer, Fraction)):
-        out = sympy.Rational(Fraction(int(value)) if not isinstance(value, Fraction) else value)
-    elif isinstance(value, (float, np.floating)):
-        if not math.isfinite(float(value)):
-            raise ValueError(f"{label} must be finite, got {value!r}")
-        out = sympy.Rational(repr(float(value)))
-    elif isinstance(value, sympy.Expr):
-        out = value
-    else:
-        raise TypeError(f"{label} must be a number, a string, a SymPy symbol or None, got {type(value).__name__}")
-    if not (out.is_number and out.is_real):
-        raise ValueError(f"{label} must be a real number, got {value!r}")
-    if out != 0:
-        check_magnitude(number_log10(out), label)
-    return out
-
-
 def _check_expr_symbols(
     expr: sympy.Expr, arity: int | None, params: Mapping[str, Any] | None
 ) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
@@ -391,7 +298,7 @@ def _check_expr_symbols(
     variable_names = {n for n in names if name_kind(n) == "variable"}
     r = _check_variables(variable_names, arity)
     variables = link_variables(r)
-    values = _parameter_values(params, names - variable_names, allow_missing=False)
+    values = parameter_values(params, names - variable_names, allow_missing=False)
     rename: dict[sympy.Basic, sympy.Expr] = {}
     for s in free:
         if s.name in values:
@@ -512,7 +419,7 @@ def _set_parameters(link: Link, params: Mapping[str, Any]) -> Link:
     if link.expr is None:
         raise ValueError("params: a callable link has no parameters (bind them in the callable)")
     present = {p.name: p for p in link.parameters}
-    values = _parameter_values(params, set(present), allow_missing=True)
+    values = parameter_values(params, set(present), allow_missing=True)
     expr = link.expr.xreplace({present[k]: v for k, v in values.items()})
     check_expression_size(expr, link.text[:80])
     return Link(expr=expr, variables=link.variables, text=_text_with_values(link.text, params))
