@@ -51,6 +51,7 @@ ValueError: link: unknown name '__import__' (allowed functions: He<k>, abs, cos,
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 from collections.abc import Callable, Mapping
@@ -124,7 +125,7 @@ class Link:
         """The number r of input directions."""
         return len(self.variables)
 
-    @property
+    @functools.cached_property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         """The parameters still without a value (symbols other than the variables), sorted by name."""
         if self.expr is None:
