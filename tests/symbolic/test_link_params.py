@@ -170,6 +170,8 @@ def test_simulate_infers_r_from_the_link() -> None:
         simulation_config("He2(z1) + He2(z2)", d=16, n=64, r=1)
     with pytest.raises(ValueError, match=r"^r: r = 3 contradicts"):
         simulation_config(lambda z1, z2: z1 * z2, d=16, n=64, r=3, k_star=2)
+    with pytest.raises(ValueError, match=r"multi-index information exponent needs a polynomial link.*pass k_star"):
+        simulation_config(lambda z1, z2: z1 * z2, d=16, n=64)  # not "constant": its arity is known
 
 
 def test_sweep_case_params_act_as_the_written_value() -> None:
