@@ -191,3 +191,10 @@ def test_sweep_case_params_act_as_the_written_value() -> None:
     assert sweep_from_dict(table).cases[0].link_object.expr == written.link_object.expr
     with pytest.raises(ValueError, match="unknown name 'a'"):
         CaseSpec("a*He2(z)", ["pruned"], d_grid=[64], n_min=10, n_max=100)
+
+
+def test_cli_simulate_names_r_when_it_contradicts_the_link(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "He2(z1) + He2(z2)", "--d", "16", "--n", "100", "--r", "1", "--no-progress"]) == 2
+    assert "r: --r 1 contradicts the link's arity 2" in capsys.readouterr().err
+    assert main(["simulate", "a*He2", "--d", "16", "--n", "100", "--no-progress"]) == 2
+    assert "--param a=" in capsys.readouterr().err

@@ -60,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
     _check_before_computing(args)
     from theorylab.symbolic import as_link
 
-    link = as_link(args.link, args.r, params=link_params(args))
+    link = as_link(args.link, params=link_params(args))
+    if args.r is not None and args.r != link.arity:
+        try:  # a link may use fewer variables than r (He2 with --r 2 is He2(z1))
+            link = as_link(args.link, args.r, params=link_params(args))
+        except ValueError:
+            raise ValueError(f"r: --r {args.r} contradicts the link's arity {link.arity}") from None
     result = simulate(link, d=args.d, n=args.n, n_min=args.n_min, method=args.method, alpha=args.alpha, q=args.q,
                       r=link.arity, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
     criterion = result.config.get("criterion", {})
