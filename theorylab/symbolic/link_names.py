@@ -30,6 +30,7 @@ __all__ = ["MULTI_VAR", "name_kind", "parameter_value", "parameter_values"]
 
 #: The multi-index variables z1, z2, ...
 MULTI_VAR = re.compile(r"z(\d+)\Z")
+_MAX_VALUE_TEXT = 200
 
 
 def name_kind(name: str) -> str:
@@ -100,6 +101,8 @@ def parameter_value(value: Any, name: str) -> sympy.Expr:
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{label} must be a number, a string, a SymPy symbol or None, got bool")
     if isinstance(value, str):
+        if len(value) > _MAX_VALUE_TEXT:
+            raise ValueError(f"{label}: longer than {_MAX_VALUE_TEXT} characters")
         try:
             tree = ast.parse(value.strip(), mode="eval")
         except SyntaxError:
