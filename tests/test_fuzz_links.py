@@ -106,3 +106,33 @@ def test_accepted_links_have_exponents_or_named_errors(text: str) -> None:
             hermite_coefficients(link, 6)
         except ValueError as exc:
             assert str(exc)
+
+
+EXP_ATOMS = st.sampled_from(["z", "2", "0.5", "He3(z)", "He40", "exp(z)", "exp(-2*z + 1)", "cos(2*z)", "sin(z/2)",
+                             "cosh(z)", "sinh(3*z)"])
+
+
+def _exponential_like() -> st.SearchStrategy[str]:
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["2", "3", "8", "64"])).map(lambda t: f"({t[0]})**{t[1]}"),
+            st.tuples(inner, st.sampled_from(["+", "-", "*"]), inner).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+        )
+
+    return st.recursive(EXP_ATOMS, extend, max_leaves=5)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=4 * DEADLINE_MS, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_exponential_like())
+def test_exponential_links_have_coefficients_or_named_errors(text: str) -> None:
+    """Polynomials times exponentials: exact coefficients, or a refusal by name, within the budget (issue 11)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            link = as_link(text)
+        except ValueError:
+            return
+        _bounded_call(hermite_coefficients, link, 8)

@@ -106,7 +106,7 @@ def test_checkpoint_grid():
         ({"trials": 0}, "trials must be >= 1"),
         ({"V": np.ones((24, 1))}, "V must have orthonormal"),
         ({"V": np.eye(5)[:, :1]}, "V must have shape"),
-        ({"r": 2}, "link: arity 1 does not match r = 2"),
+        ({"r": 2}, "^r: r = 2 contradicts the link"),
         ({"method": "prunned"}, "unknown method 'prunned'"),
         ({"checkpoints": [10, 5]}, "checkpoints"),
         ({"alpha": 1.5}, "alpha"),

@@ -1,22 +1,24 @@
 """``theorylab bounds``: the table of predicted sample sizes n(d) and their exponents for a link or a k*.
 
-Example: ``theorylab bounds --link He2 --d 1e4 --alpha 0.25`` (a bare ``HeK`` means ``HeK(z)``).
+Example: ``theorylab bounds --link He2 --d 1e4 --alpha 0.25`` (the link grammar of ``docs/links.md``; parameters
+with ``--param a=0.5``).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Any
 
 from theorylab._table import number, table, wrap
 from theorylab.cli._output import add_json_flag, print_json
+from theorylab.cli._params import add_param_argument, link_params
 
 HELP = "predicted sample sizes n(d) and exponents (pruned, dense, CSQ, SGD, SQ) for a link or k*"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--link", help="the link σ*, e.g. 'He3(z)', 'relu(z)', 'z1*z2' (bare 'He3' = 'He3(z)')")
+    add_param_argument(parser)
     parser.add_argument("--k-star", type=int, dest="k_star", help="the information exponent k* (instead of --link)")
     parser.add_argument("--k-gen", type=int, dest="k_gen", help="the generative exponent (computed from --link if omitted)")
     parser.add_argument(
@@ -25,12 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alpha", type=float, help="the sparsity exponent α in (0, 1): s_eff = d^α")
     parser.add_argument("--q", type=float, default=None, help="the sparsity index q in [0, 2) (with --Rq instead of --alpha)")
     parser.add_argument("--Rq", type=float, dest="R_q", help="the sparsity level ‖V‖_{2,q}^q (converted to α at the first --d)")
-    parser.add_argument("--r", type=int, default=1, help="the number of directions r (default 1)")
+    parser.add_argument("--r", type=int, default=None, help="the number of directions r (default: the link's, else 1)")
     add_json_flag(parser)
-
-
-def _link_text(text: str) -> str:
-    return f"{text}(z)" if re.fullmatch(r"He\d+", text.strip()) else text
 
 
 def _prepare(args: argparse.Namespace) -> tuple[list[str], dict[str, Any], list[float], dict[str, Any]]:
@@ -43,17 +41,19 @@ def _prepare(args: argparse.Namespace) -> tuple[list[str], dict[str, Any], list[
         predicted_rates,
         rq_to_alpha,
     )
-    r = check_int(args.r, "r", minimum=1)
+    r = 1 if args.r is None else check_int(args.r, "r", minimum=1)
     ds = [check_real(v, "d", low=2.0) for v in args.d]
     lines: list[str] = []
     if args.link is None and args.k_star is None:
         raise ValueError("give --link or --k-star")
+    if args.link is None and link_params(args):
+        raise ValueError("--param: give the parameters' link with --link")
     if args.q is not None and args.alpha is None and args.R_q is None:
         raise ValueError("q: --q needs --alpha or --Rq (without either there are no sparse rates to show)")
     k_gen = None if args.k_gen is None else check_int(args.k_gen, "k_gen", minimum=1)
     if args.link is not None:
-        link = as_link(_link_text(args.link))
-        if link.arity != r and r != 1:
+        link = as_link(args.link, params=link_params(args))
+        if args.r is not None and link.arity != r:
             raise ValueError(f"r: --r {r} does not match the link's arity {link.arity}")
         r = link.arity
         k_star = int(information_exponent(link))  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from typing import Any
 
 from theorylab._table import number, table
 from theorylab.cli._output import add_json_flag, print_json
+from theorylab.cli._params import add_param_argument, link_params
 
 HELP = "Hermite coefficients γ_k = E[σ(z) He_k(z)], c_k = γ_k/√k!, k* and k_gen of a link"
 
@@ -15,7 +16,8 @@ COEFFICIENT_DIGITS = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("link", help="the link σ(z), e.g. 'tanh(z)', 'relu(z)', 'He3(z) + z'")
+    parser.add_argument("link", help="the link σ(z), e.g. 'tanh(z)', 'relu(z)', 'He3(z) + z', 'He3', 'a*He2(z) + z'")
+    add_param_argument(parser)
     parser.add_argument("--degree", type=int, default=8, help="the highest degree k (default 8)")
     parser.add_argument(
         "--method", choices=("auto", "exact", "numeric"), default="auto", help="coefficient path (default auto)"
@@ -47,21 +49,22 @@ def hermite_data(args: argparse.Namespace) -> dict[str, Any]:
 
     check_real(args.noise_std, "--noise-std", low=0.0)
     check_int(args.degree, "--degree", minimum=0)
-    link = as_link(args.link)
+    link = as_link(args.link, params=link_params(args))
     if link.arity > 1:
         if args.noise_std:
             raise ValueError("--noise-std applies to the generative exponent of a single-index link only")
         return _multi_index_data(link, args.degree)
-    gammas = hermite_coefficients(args.link, args.degree, method=args.method)
-    exact = not any(isinstance(g, sympy.Float) for g in gammas)
+    gammas = hermite_coefficients(link, args.degree, method=args.method)
+    exact = bool(gammas.exact)
     coefficients = []
     for k, g in enumerate(gammas):
         c = g / sympy.sqrt(sympy.factorial(k))
         coefficients.append({"k": k, "gamma": float(g), "gamma_exact": str(g) if exact else None, "c": float(c)})
-    k_star, k_star_text = _exponent(information_exponent, args.link)
-    k_gen, k_gen_text = _exponent(generative_exponent, args.link, noise_std=args.noise_std)
-    return {"link": args.link, "r": 1, "exact": exact, "coefficients": coefficients, "k_star": k_star,
-            "k_star_text": k_star_text, "k_gen": k_gen, "k_gen_text": k_gen_text, "noise_std": args.noise_std}
+    k_star, k_star_text = _exponent(information_exponent, link)
+    k_gen, k_gen_text = _exponent(generative_exponent, link, noise_std=args.noise_std)
+    return {"link": link.text, "r": 1, "exact": exact, "coefficients": coefficients, "k_star": k_star,
+            "k_star_text": k_star_text, "k_gen": k_gen, "k_gen_text": k_gen_text, "noise_std": args.noise_std,
+            "accuracy": float(gammas.accuracy)}
 
 
 def build_lines(args: argparse.Namespace) -> list[str]:
@@ -73,7 +76,8 @@ def build_lines(args: argparse.Namespace) -> list[str]:
     header = ["k", "γ_k", "c_k = γ_k/√k!"] + (["γ_k exact"] if exact else [])
     rows = [[str(c["k"]), number(c["gamma"], digits=COEFFICIENT_DIGITS), number(c["c"], digits=COEFFICIENT_DIGITS)]
             + ([c["gamma_exact"]] if exact else []) for c in data["coefficients"]]
-    lines = [f"link: {data['link']}   ({'exact' if exact else 'numeric quadrature, tolerance 1e-12 abs / 1e-10 rel'})"]
+    how = "exact" if exact else f"numeric quadrature, accurate to {number(data['accuracy'])}; smaller values print as 0"
+    lines = [f"link: {data['link']}   ({how})"]
     lines += table(header, rows)
     lines.append("")
     lines.append(f"information exponent k* = {data['k_star_text']}")

@@ -11,6 +11,7 @@ from typing import Any
 
 from theorylab._table import interval, number, table
 from theorylab.cli._output import add_json_flag, print_json
+from theorylab.cli._params import add_param_argument, link_params
 
 HELP = "run one method on one teacher and print its success-vs-n curve and threshold n*"
 
@@ -18,13 +19,14 @@ HELP = "run one method on one teacher and print its success-vs-n curve and thres
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Fill the ``simulate`` subcommand's parser."""
     parser.add_argument("link", help='the link, e.g. "He2(z)/sqrt(2)" (a bare He2 means He2(z))')
+    add_param_argument(parser)
     parser.add_argument("--d", type=int, required=True, help="input dimension")
     parser.add_argument("--n", type=int, required=True, help="largest sample size (the last checkpoint)")
     parser.add_argument("--n-min", type=int, default=None, help="first checkpoint (default min(n, 64))")
     parser.add_argument("--method", default="pruned", help="pruned, dense, oracle, online_sgd, gd_reuse, ...")
     parser.add_argument("--alpha", type=float, default=0.25, help="sparsity exponent alpha in (0, 1)")
     parser.add_argument("--q", type=float, default=0.0, help="sparsity index q in [0, 2)")
-    parser.add_argument("--r", type=int, default=1, help="number of directions")
+    parser.add_argument("--r", type=int, default=None, help="number of directions (default: the link's)")
     parser.add_argument("--trials", type=int, default=16, help="independent trials (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     parser.add_argument("--width", type=int, default=8, help="m: the network has 2m neurons (default 8)")
@@ -53,17 +55,19 @@ def _check_before_computing(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate and print the curve."""
-    import re
-
     from theorylab.numeric import simulate
+    from theorylab.symbolic import as_link
 
     _check_before_computing(args)
-    link = args.link.strip()
-    if re.fullmatch(r"He\d+", link):
-        link = f"{link}(z)" if args.r == 1 else f"{link}(z1)"
+    link = as_link(args.link, params=link_params(args))
+    if args.r is not None and args.r != link.arity:
+        try:  # a link may use fewer variables than r (He2 with --r 2 is He2(z1))
+            link = as_link(args.link, args.r, params=link_params(args))
+        except ValueError:
+            raise ValueError(f"r: --r {args.r} contradicts the link's arity {link.arity}") from None
     result = simulate(link, d=args.d, n=args.n, n_min=args.n_min, method=args.method, alpha=args.alpha, q=args.q,
-                      r=args.r, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
-    data = simulation_data(args, link, result)
+                      r=link.arity, trials=args.trials, seed=args.seed, width=args.width, progress=not args.no_progress)
+    data = simulation_data(args, link.text, link.arity, result)
     if args.json:
         print_json(data)
     else:
@@ -80,7 +84,7 @@ def _criterion_text(criterion: Any) -> str:
     return f"{what} >= {number(criterion.get('threshold'))}"
 
 
-def simulation_data(args: argparse.Namespace, link: str, result: Any) -> dict[str, Any]:
+def simulation_data(args: argparse.Namespace, link: str, r: int, result: Any) -> dict[str, Any]:
     """What ``--json`` prints: the setting, per checkpoint the success fraction and metric, and n*."""
     import numpy as np
 
@@ -97,7 +101,7 @@ def simulation_data(args: argparse.Namespace, link: str, result: Any) -> dict[st
             row["median_metric"] = float(np.nanmedian(result.metrics[metric][:, k]))
         rows.append(row)
     th = estimate_threshold(result.n, result.success, rng=args.seed)
-    return {"link": link, "method": args.method, "d": args.d, "alpha": args.alpha, "q": args.q, "r": args.r,
+    return {"link": link, "method": args.method, "d": args.d, "alpha": args.alpha, "q": args.q, "r": r,
             "trials": args.trials, "seed": args.seed, "criterion": criterion if isinstance(criterion, dict) else {},
             "metric": metric if metric in result.metrics else None, "checkpoints": rows,
             "threshold": {"value": th.threshold, "low": th.confidence_interval.low,

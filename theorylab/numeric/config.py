@@ -183,6 +183,21 @@ def _k_star(link: Any, k_star: int | None) -> int:
         raise ValueError(f"k_star: could not compute the information exponent of the link ({exc}); pass k_star") from exc
 
 
+def _config_link(link: Any, r: Any, d: int, params: Any) -> tuple[Any, int]:
+    """The link (parameters set) and r: inferred from the link when None, else checked against it."""
+    from theorylab.symbolic.links import as_link
+
+    lk = as_link(link, params=params)
+    lk.require_values("a simulation")
+    if r is None:
+        return lk, check_int(lk.arity, "r", minimum=1, maximum=d)
+    r = check_int(r, "r", minimum=1, maximum=d)
+    # a callable of one array argument is single-index unless r says otherwise (the teacher passes z of shape (n, r))
+    if lk.arity != r and not (lk.func is not None and lk.arity == 1):
+        raise ValueError(f"r: r = {r} contradicts the link {lk.text!r}, which has arity {lk.arity}; omit r to use the link's")
+    return lk, r
+
+
 def _check_checkpoints(checkpoints: Any, n: int, n_min: int | None, ratio: float) -> np.ndarray:
     if checkpoints is None:
         return checkpoint_grid(n, n_min, ratio)
@@ -211,7 +226,7 @@ def simulation_config(
     method: Any = "pruned",
     alpha: float = 0.25,
     q: float = 0.0,
-    r: int = 1,
+    r: int | None = None,
     trials: int = 16,
     seed: int = 0,
     width: int = 8,
@@ -236,23 +251,19 @@ def simulation_config(
     baseline_options: dict[str, Any] | None = None,
     progress: bool = False,
     engine: str = "auto",
+    params: Any = None,
 ) -> SimulationConfig:
     """Validate the arguments of ``simulate`` (same names and meaning) and return the frozen configuration.
 
     Raises ValueError/TypeError naming the offending argument; ``engine="reduced"`` for a configuration without
     an exact reduction is a ValueError naming the method and the reason (:func:`reduction_obstacle`).
     """
-    from theorylab.symbolic.links import as_link
-
     method, learner = _check_method(method)
     engine = check_choice(engine, "engine", ENGINES)
     d = check_int(d, "d", minimum=1)
     n = check_int(n, "n", minimum=1)
-    r = check_int(r, "r", minimum=1, maximum=d)
+    lk, r = _config_link(link, r, d, params)
     ridge = DEFAULT_RIDGE if ridge is None else check_real(ridge, "ridge", low=0.0)
-    lk = as_link(link)
-    if lk.arity != r and lk.func is None:
-        raise ValueError(f"link: arity {lk.arity} does not match r = {r}")
     if V is not None:
         V = check_orthonormal(V, "V")
         if V.shape != (d, r):

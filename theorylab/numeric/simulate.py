@@ -64,6 +64,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -119,7 +120,7 @@ def simulate(
     method: str | Learner = "pruned",
     alpha: float = 0.25,
     q: float = 0.0,
-    r: int = 1,
+    r: int | None = None,
     trials: int = 16,
     seed: int = 0,
     width: int = 8,
@@ -144,6 +145,7 @@ def simulate(
     baseline_options: dict[str, Any] | None = None,
     progress: bool = False,
     engine: str = "auto",
+    params: Mapping[str, Any] | None = None,
 ) -> SimulationResult:
     """Run a method on ``trials`` independent teachers and report metrics and success at each checkpoint.
 
@@ -159,8 +161,9 @@ def simulate(
         (``result.config["method"]`` records that name).
     alpha, q : float
         Sparsity of the drawn V (``sparse_directions``); ignored when ``V`` is given.
-    r : int
-        Number of directions.
+    r : int, optional
+        Number of directions; default the link's arity (``"He2(z1) + He2(z2)"``: 2). A value that contradicts
+        the link is a ValueError naming r.
     trials : int
         Independent trials (each with its own V, data and initialisation).
     seed : int
@@ -207,6 +210,9 @@ def simulate(
         Show a tqdm progress bar (it reaches 100% when the simulation ends).
     engine : {"auto", "full", "reduced"}, default "auto"
         See the module docstring: "reduced" is exact in distribution and costs nothing per dimension.
+    params : mapping, optional
+        Values of the link's parameters, e.g. ``{"a": 1, "b": 0.5}`` for ``"a*He2(z) + b*He4(z)"``
+        (:func:`theorylab.symbolic.links.parse_link`).
 
     Returns
     -------
@@ -223,7 +229,7 @@ def simulate(
         eta1=eta1, eta_scale=eta_scale, ridge=ridge, noise_std=noise_std, criterion=criterion,
         checkpoints=checkpoints, n_min=n_min, ratio=ratio, chunk_size=chunk_size, dtype=dtype, V=V, k_star=k_star,
         mu_correction=mu_correction, compute_risk=compute_risk, n_test=n_test, normalize=normalize,
-        baseline_options=baseline_options, progress=progress, engine=engine,
+        baseline_options=baseline_options, progress=progress, engine=engine, params=params,
     )
     return run_simulation(cfg)
 

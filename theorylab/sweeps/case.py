@@ -27,6 +27,7 @@ __all__ = ["AXES", "CASE_KEYS", "MIN_SCAN_POINTS", "CaseSpec", "key_hint", "know
 CASE_KEYS = (
     "label",
     "link",
+    "params",
     "methods",
     "d_grid",
     "n_min",
@@ -48,7 +49,9 @@ AXES = ("d", "s")
 MIN_SCAN_POINTS = 3
 
 #: Arguments of ``simulate`` that the sweep sets itself, so they may not appear in ``options``.
-_RESERVED_OPTIONS = ("link", "d", "n", "method", "alpha", "q", "r", "trials", "seed", "criterion", "progress")
+_RESERVED_OPTIONS = (
+    "link", "params", "d", "n", "method", "alpha", "q", "r", "trials", "seed", "criterion", "progress",
+)
 
 
 def known_methods() -> tuple[str, ...]:
@@ -238,6 +241,17 @@ def _check_criterion(criterion: Any, threshold: Any, r: int) -> float | None:
     return threshold
 
 
+def _check_params(params: Any) -> dict[str, Any]:
+    """The values of the link's parameters: a table of numbers or number strings (the link grammar's)."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params: must be a table of parameter values, got {type(params).__name__}")
+    out = dict(params)
+    for key, value in out.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError(f"params.{key}: must be a number or a string such as \"1/sqrt(2)\", got {value!r}")
+    return out
+
+
 def _check_options(options: Any) -> dict[str, Any]:
     if not isinstance(options, Mapping):
         raise TypeError(f"options: must be a table of simulate arguments, got {type(options).__name__}")
@@ -293,10 +307,13 @@ def _case_fields(case: CaseSpec) -> dict[str, Any]:
     from theorylab.symbolic import as_link
 
     r = check_int(case.r, "r", minimum=1)
-    link = as_link(case.link, arity=r)
+    params = _check_params(case.params)
+    link = as_link(case.link, arity=r, params=params or None)
     if not link.is_symbolic:
         raise ValueError("link: a sweep needs a link written as text or a SymPy expression (a callable cannot be hashed)")
-    out: dict[str, Any] = {"r": r, "_link": link, "methods": _check_methods(case.methods), "axis": case.axis}
+    link.require_values("a sweep")
+    out: dict[str, Any] = {"r": r, "_link": link, "params": params, "methods": _check_methods(case.methods)}
+    out["axis"] = case.axis
     out["d_grid"], d_order = _check_d_grid(case.d_grid, r)
     out["q"] = check_q(case.q)
     out["s_grid"], order = _check_scan(case.axis, case.s_grid, case.alpha_grid, out["d_grid"], d_order, r, out["q"])
@@ -324,7 +341,11 @@ class CaseSpec:
     Parameters
     ----------
     link : str or sympy.Expr or Link
-        The link sigma*, in the link grammar (e.g. ``"He2(z)"``); callables cannot be hashed and are refused.
+        The link sigma*, in the link grammar (e.g. ``"He2(z)"``, ``docs/links.md``); callables cannot be hashed
+        and are refused.
+    params : mapping
+        Values of the link's parameters (``{"a": 1, "b": "1/2"}`` for ``"a*He2(z) + b*He4(z)"``); they enter the
+        cells' configuration (and so their seeds) through the link's expression.
     methods : sequence of str
         Students to run, each a method of :func:`theorylab.numeric.simulate` (e.g. ``"pruned"``, ``"dense"``) or
         a learner of one's own by its importable name (``"theorylab.learners:TEN_STEPS"``).
@@ -393,6 +414,7 @@ class CaseSpec:
     axis: str = "d"
     s_grid: Sequence[int] = ()
     alpha_grid: Sequence[float] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, value in _case_fields(self).items():
@@ -461,4 +483,6 @@ class CaseSpec:
         if self.axis == "s":
             out["axis"] = "s"
             out["s_grid"] = list(self.s_grid)
+        if self.params:
+            out["params"] = dict(self.params)
         return out

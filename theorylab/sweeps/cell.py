@@ -110,6 +110,8 @@ class Cell:
         criterion = case.success_criterion()
         if criterion is not None:
             kwargs["criterion"] = criterion
+        if case.params:
+            kwargs["params"] = dict(case.params)
         kwargs.update(case.options)
         return kwargs
 

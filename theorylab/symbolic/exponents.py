@@ -74,9 +74,12 @@ class LeadingCoefficient:
     coefficient: Any
 
 
-def _check_exponent_args(link: Any, tol: Any, max_degree: Any) -> tuple[Link, float, int | None, int | None]:
+def _check_exponent_args(
+    link: Any, tol: Any, max_degree: Any, params: Any = None
+) -> tuple[Link, float, int | None, int | None]:
     """Validate; returns (link, tol, max_degree, polynomial degree or None). Raises for a constant link."""
-    link = as_link(link)
+    link = as_link(link, params=params)
+    link.require_values("the information exponent")
     tol = check_real(tol, "tol", low=0.0)
     if max_degree is not None:
         max_degree = check_int(max_degree, "max_degree", minimum=1)
@@ -117,7 +120,7 @@ def _leading_single(link: Link, tol: float, max_degree: int | None, poly_deg: in
 
 
 def leading_coefficient(
-    link: Any, *, tol: float = DEFAULT_EXPONENT_TOL, max_degree: int | None = None
+    link: Any, *, tol: float = DEFAULT_EXPONENT_TOL, max_degree: int | None = None, params: Any = None
 ) -> LeadingCoefficient:
     """The information exponent k* with its witnessing coefficient γ_{k*} (the tensor T_{k*} when r >= 2).
 
@@ -130,7 +133,7 @@ def leading_coefficient(
     >>> leading_coefficient("z1*z2").coefficient.tolist()
     [[0, 1], [1, 0]]
     """
-    link, tol, max_degree, poly_deg = _check_exponent_args(link, tol, max_degree)
+    link, tol, max_degree, poly_deg = _check_exponent_args(link, tol, max_degree, params)
     if link.arity > 1:
         assert poly_deg is not None
         return _leading_tensor(link, tol, max_degree, poly_deg)
@@ -139,13 +142,15 @@ def leading_coefficient(
 
 @overload
 def information_exponent(
-    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[False] = ...
+    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[False] = ...,
+    params: Any = ...,
 ) -> int: ...
 
 
 @overload
 def information_exponent(
-    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[True]
+    link: Any, *, tol: float = ..., max_degree: int | None = ..., return_coefficient: Literal[True],
+    params: Any = ...,
 ) -> tuple[int, Any]: ...
 
 
@@ -155,6 +160,7 @@ def information_exponent(
     tol: float = DEFAULT_EXPONENT_TOL,
     max_degree: int | None = None,
     return_coefficient: bool = False,
+    params: Any = None,
 ) -> int | tuple[int, Any]:
     """The information exponent k* of a link.
 
@@ -172,6 +178,9 @@ def information_exponent(
         Kept for backward compatibility: also return the witnessing coefficient, as the tuple
         ``(k*, coefficient)``. New code: :func:`leading_coefficient`, which returns a typed
         :class:`LeadingCoefficient`.
+    params : mapping, optional
+        Values of the link's parameters (:func:`~theorylab.symbolic.links.parse_link`); every parameter needs
+        a number here.
 
     Returns
     -------
@@ -190,6 +199,8 @@ def information_exponent(
     2
     >>> information_exponent("z1*z2 + He3(z2)")
     2
+    >>> information_exponent("a*He2(z) + b*He4(z)", params={"a": 0, "b": 0.5}), information_exponent("He3")
+    (4, 3)
     >>> information_exponent("7")
     Traceback (most recent call last):
     ...
@@ -197,7 +208,7 @@ def information_exponent(
     """
     if not isinstance(return_coefficient, (bool, np.bool_)):
         raise TypeError("return_coefficient must be a bool")
-    lead = leading_coefficient(link, tol=tol, max_degree=max_degree)
+    lead = leading_coefficient(link, tol=tol, max_degree=max_degree, params=params)
     return (lead.k_star, lead.coefficient) if return_coefficient else lead.k_star
 
 
@@ -225,6 +236,7 @@ def check_nondegenerate(link: Any, *, tol: float = 1e-10) -> Nondegeneracy:
     False
     """
     link = as_link(link)
+    link.require_values("check_nondegenerate")
     tol = check_real(tol, "tol", low=0.0)
     r = link.arity
     if _polynomial_degree(link) is not None:
@@ -315,6 +327,7 @@ def generative_exponent(
     *,
     max_degree: int = 8,
     tol: float = DEFAULT_EXPONENT_TOL,
+    params: Any = None,
 ) -> int:
     """The generative exponent: the smallest k >= 1 with E[He_k(z) | y] not identically zero in y.
 
@@ -340,6 +353,8 @@ def generative_exponent(
         Standard deviation of additive Gaussian label noise.
     max_degree : int, default 8
     tol : float, default 1e-8
+    params : mapping, optional
+        Values of the link's parameters (every one needs a number).
 
     Examples
     --------
@@ -348,7 +363,8 @@ def generative_exponent(
     >>> generative_exponent("He3(z)", noise_std=0.5)
     1
     """
-    link = as_link(link)
+    link = as_link(link, params=params)
+    link.require_values("the generative exponent")
     if link.arity != 1:
         raise ValueError(f"link must be single-index (arity 1) for generative_exponent, got arity {link.arity}")
     noise_std = check_real(noise_std, "noise_std", low=0.0)

@@ -6,7 +6,7 @@ Convention (the paper's): with the probabilists' Hermite polynomials He_k and z 
 
 and the orthonormal coefficients are ``c_k = γ_k / √k!`` (so that Σ_k c_k² = E σ(z)², Parseval).
 
-Two paths compute the γ_k:
+Three paths compute the γ_k:
 
 * **exact** for links that are polynomials in z, or piecewise polynomials built from ``relu``, ``abs``,
   ``sign``, ``Max``, ``Min``, ``Heaviside`` and ``Piecewise`` of polynomials. The real line is cut at the
@@ -15,11 +15,16 @@ Two paths compute the γ_k:
   rationals, φ(a) = e^{-a²/2}/√(2π) and Φ(a) at the kinks a. For a polynomial, γ_k = E[σ^{(k)}(z)].
   Kinks at rational points are fast (relu, degree 100: ~0.1 s); kinks at irrational points (e.g.
   ``Max(z, 1/sqrt(2*pi))``) stay exact but cost ~10 s at degree 100 (SymPy expansion of He_k at the kink).
-* **numeric** for everything else (``tanh``, ``cos``, ``exp``, Python callables): Gauss-Hermite_e
+* **exact** for polynomials times ``exp``, ``cos``, ``sin``, ``cosh``, ``sinh`` of ``t*z + c`` (and sums,
+  products and powers of these), from γ_k(e^{tz}) = t^k e^{t²/2} (:mod:`theorylab.symbolic.hermite_exponential`,
+  with its work bound). Links with parameters kept symbolic (``params={"a": None}``) are exact on this path
+  when they are polynomials (times exponentials) in z.
+* **numeric** for everything else (``tanh``, ``erf``, ``relu(z)*exp(z)``, Python callables): Gauss-Hermite_e
   quadrature (``scipy.special.roots_hermitenorm``) with the orthonormal Hermite *functions*
   √w_i h_k(x_i) built by the normalised three-term recurrence (no overflow at degree ≥ 100). The node count
   is doubled until two successive sets of orthonormal coefficients c_k differ by at most
-  ``atol + rtol · ‖c‖₂`` (defaults 1e-12 and 1e-10). The results are SymPy Floats.
+  ``atol + rtol · ‖c‖₂`` (defaults 1e-12 and 1e-10); that last change (at least 16 ulp of ‖c‖₂) is the
+  stated accuracy, and coefficients within it of zero are reported as 0. The results are SymPy Floats.
 
 Examples
 --------
@@ -34,16 +39,20 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import sympy
 
-from theorylab._quadrature import gauss_hermite, orthonormal_hermite
 from theorylab._validation import check_choice, check_int, check_real
 from theorylab.symbolic._hermite_degree import check_degree
+from theorylab.symbolic.hermite_exponential import (
+    NotExponentialPolynomial,
+    exponential_coefficients,
+    exponential_terms,
+)
+from theorylab.symbolic.hermite_numeric import numeric_orthonormal, rounded_coefficients
 from theorylab.symbolic.hermite_tensors import hermite_tensors
 from theorylab.symbolic.links import Link, Z, as_link
 from theorylab.symbolic.piecewise import (
@@ -57,6 +66,7 @@ from theorylab.symbolic.relu_hermite import relu_hermite_coefficient
 
 __all__ = [
     "hermite_coefficients",
+    "HermiteCoefficients",
     "hermite_expansion",
     "relu_hermite_coefficient",
     "normalize_link",
@@ -81,50 +91,32 @@ _MAX_NODES = 1 << 14
 
 
 # ---------------------------------------------------------------------------------------------
-# Numeric path.
-
-
-def _numeric_orthonormal(
-    link: Link, degree: int, atol: float, rtol: float, max_nodes: int
-) -> tuple[np.ndarray, int, float]:
-    """Orthonormal coefficients c_0..c_degree by Gauss-Hermite_e quadrature, refined by doubling."""
-
-    def at(n: int) -> np.ndarray:
-        x, w = gauss_hermite(n)
-        with np.errstate(over="ignore", invalid="ignore"):
-            f = np.asarray(link.numpy(x), dtype=float)
-        if not np.all(np.isfinite(f)):
-            raise ValueError(f"link {link.text!r} is not finite at the quadrature nodes (|z| <= {np.max(np.abs(x)):.1f})")
-        u = orthonormal_hermite(x, degree, weight=w)  # √w h_k(x): orthonormal Hermite functions
-        return np.asarray(u @ (np.sqrt(w) * f), dtype=float)
-
-    n = min(max(64, 2 * (degree + 1)), max_nodes // 2)
-    c = at(n)
-    diff = math.inf
-    while 2 * n <= max_nodes:
-        n *= 2
-        c_new = at(n)
-        diff = float(np.max(np.abs(c_new - c)))
-        c = c_new
-        if diff <= atol + rtol * float(np.linalg.norm(c)):
-            return c, n, diff
-    warnings.warn(
-        f"hermite_coefficients: the quadrature for {link.text!r} did not reach atol={atol:g}, rtol={rtol:g} "
-        f"with {n} nodes (last change {diff:.3g}); the link is probably not smooth",
-        UserWarning,
-        stacklevel=3,
-    )
-    return c, n, diff
-
-
-def _sqrt_factorial(k: int) -> Any:
-    import mpmath
-
-    return mpmath.sqrt(mpmath.factorial(k))
-
-
-# ---------------------------------------------------------------------------------------------
 # Public API.
+
+
+class HermiteCoefficients(list):  # type: ignore[type-arg]
+    """The list γ_0..γ_K (or c_0..c_K) that :func:`hermite_coefficients` returns, with how it was computed.
+
+    Attributes
+    ----------
+    exact : bool
+        True for exact SymPy values, False for quadrature (``sympy.Float``).
+    accuracy : float
+        The estimated error of each orthonormal coefficient c_k = γ_k/√k!: 0 when exact; on the numeric path the
+        largest change of the last doubling of the quadrature's node count (at most ``atol + rtol ‖c‖₂`` when it
+        converged), and at least 16 ulp of ‖c‖₂. Numeric coefficients within it of zero are reported as 0.
+
+    Examples
+    --------
+    >>> g = HermiteCoefficients([1, 0], exact=True, accuracy=0.0)
+    >>> g, g.exact, g == [1, 0]
+    ([1, 0], True, True)
+    """
+
+    def __init__(self, values: Any, *, exact: bool, accuracy: float) -> None:
+        super().__init__(values)
+        self.exact = bool(exact)
+        self.accuracy = float(accuracy)
 
 
 def _pole(base: sympy.Expr, power: sympy.Expr) -> str | None:
@@ -185,8 +177,8 @@ def _check_finite(values: list[sympy.Expr], link: Link) -> None:
             )
 
 
-def _single_index(link: Any) -> Link:
-    link = as_link(link)
+def _single_index(link: Any, params: Any = None) -> Link:
+    link = as_link(link, params=params)
     if link.arity != 1:
         raise ValueError(f"link must be single-index (arity 1), got arity {link.arity}; use hermite_tensors")
     return link
@@ -203,6 +195,19 @@ def _exact_pieces(link: Link) -> Pieces | None:
         return None
 
 
+def _exact_gammas(link: Link, degree: int) -> list[sympy.Expr] | None:
+    """γ_0..γ_degree on an exact path (piecewise polynomials; polynomials times exponentials), else None."""
+    parts = _exact_pieces(link)
+    if parts is not None:
+        return exact_coefficients(parts, degree)
+    if link.expr is None:
+        return None
+    try:
+        return exponential_coefficients(exponential_terms(link.expr), degree)
+    except NotExponentialPolynomial:
+        return None
+
+
 def hermite_coefficients(
     link: Any,
     degree: int,
@@ -212,7 +217,8 @@ def hermite_coefficients(
     atol: float = DEFAULT_ATOL,
     rtol: float = DEFAULT_RTOL,
     max_nodes: int = _MAX_NODES,
-) -> list[sympy.Expr]:
+    params: Any = None,
+) -> HermiteCoefficients:
     """Hermite coefficients γ_k = E[σ(z) He_k(z)], k = 0..degree (or c_k = γ_k/√k! when normalized).
 
     Parameters
@@ -224,19 +230,27 @@ def hermite_coefficients(
     normalized : bool, default False
         Return the orthonormal coefficients c_k = γ_k/√k! instead of γ_k.
     method : {"auto", "exact", "numeric"}
-        "auto" is exact for (piecewise) polynomials and numeric otherwise; "exact" raises ValueError
-        outside the exact class.
+        "auto" is exact for (piecewise) polynomials and for polynomials times ``exp``, ``cos``, ``sin``,
+        ``cosh``, ``sinh`` of linear forms (:mod:`~theorylab.symbolic.hermite_exponential`), numeric otherwise;
+        "exact" raises ValueError outside the exact classes.
     atol, rtol : float
         Stopping rule of the numeric path: stop doubling the node count when
         max_k |c_k(2n) - c_k(n)| <= atol + rtol ‖c‖₂ (defaults 1e-12, 1e-10). A ``UserWarning`` is issued
         when ``max_nodes`` is reached first.
     max_nodes : int
         The largest number of quadrature nodes tried (default 16384).
+    params : mapping, optional
+        Values of the link's parameters (:func:`~theorylab.symbolic.links.parse_link`); a parameter given as
+        ``None`` stays symbolic, which the exact paths allow for polynomials (times exponentials).
 
     Returns
     -------
-    list of sympy.Expr
-        Exact numbers on the exact path, ``sympy.Float`` on the numeric path.
+    HermiteCoefficients
+        A list of exact numbers (or expressions in the symbolic parameters) on the exact path, ``sympy.Float``
+        on the numeric path. Its ``exact`` attribute says which, and ``accuracy`` bounds the error of each
+        orthonormal c_k (0 when exact; on the numeric path the change of the last doubling of the node count,
+        at most ``atol + rtol ‖c‖₂`` once converged, and at least 16 ulp of ‖c‖₂). A numeric c_k within
+        ``accuracy`` of zero is reported as ``Float(0)``: zero to that accuracy (γ_2 of tanh, for example).
 
     Examples
     --------
@@ -244,8 +258,15 @@ def hermite_coefficients(
     [3, 0, 12, 0, 24]
     >>> hermite_coefficients("abs(z)", 4, normalized=True)
     [sqrt(2)/sqrt(pi), 0, 1/sqrt(pi), 0, -sqrt(3)/(6*sqrt(pi))]
+    >>> hermite_coefficients("z*exp(z/2)", 2)
+    [exp(1/8)/2, 5*exp(1/8)/4, 9*exp(1/8)/8]
+    >>> hermite_coefficients("a*He2(z) + b*He4(z)", 4, params={"a": None, "b": None})
+    [0, 0, 2*a, 0, 24*b]
+    >>> g = hermite_coefficients("tanh(z)", 2)
+    >>> g.exact, g[2], g.accuracy < 1e-9
+    (False, 0.0, True)
     """
-    link = _single_index(link)
+    link = _single_index(link, params)
     degree = check_degree(degree)
     if not isinstance(normalized, (bool, np.bool_)):
         raise TypeError(f"normalized must be a bool, got {type(normalized).__name__}")
@@ -255,28 +276,28 @@ def hermite_coefficients(
     max_nodes = check_int(max_nodes, "max_nodes", minimum=64, maximum=1 << 22)
     _check_square_integrable(link)
 
-    parts = _exact_pieces(link) if method != "numeric" else None
-    if method == "exact" and parts is None:
+    gammas = _exact_gammas(link, degree) if method != "numeric" else None
+    if method == "exact" and gammas is None:
         raise ValueError(
-            f"link {link.text!r} is not a piecewise polynomial of z, so method='exact' is unavailable; "
-            "use method='auto' or 'numeric'"
+            f"link {link.text!r} is neither a piecewise polynomial of z nor a polynomial times exponentials of "
+            "linear forms (within the work bound), so method='exact' is unavailable; use method='auto' or 'numeric'"
         )
-    if parts is not None:
-        gammas = exact_coefficients(parts, degree)
+    if gammas is not None:
         if normalized:
             gammas = [tidy(g / sympy.sqrt(sympy.factorial(k))) for k, g in enumerate(gammas)]
-        _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
-        return gammas
-    c, _, _ = _numeric_orthonormal(link, degree, atol, rtol, max_nodes)
+        if not link.parameters:
+            _check_finite(gammas[: min(len(gammas), 171)], link)  # γ_k of a bounded link may exceed 1e308 past k!
+        return HermiteCoefficients(gammas, exact=True, accuracy=0.0)
+    link.require_values("numeric Hermite coefficients (it is outside the exact classes)")
+    c, _, diff = numeric_orthonormal(link, degree, atol, rtol, max_nodes)
     _check_finite([sympy.Float(float(v)) for v in c], link)
     if float(np.max(np.abs(c))) > 1e150:  # Σ c_k² = E σ² (Parseval) would overflow a double downstream
         raise ValueError(
             f"link {link.text!r}: its Hermite coefficients reach {float(np.max(np.abs(c))):.3g}, so E σ(z)² overflows "
             "a double; rescale the link"
         )
-    if normalized:
-        return [sympy.Float(float(v)) for v in c]
-    return [sympy.Float(float(v) * _sqrt_factorial(k)) for k, v in enumerate(c)]
+    values, accuracy = rounded_coefficients(c, diff, normalized)
+    return HermiteCoefficients(values, exact=False, accuracy=accuracy)
 
 
 def hermite_expansion(link: Any, degree: int, **kwargs: Any) -> sympy.Expr:

@@ -2,9 +2,9 @@
 
 :func:`theorylab.symbolic.links.parse_link` parses the text with :mod:`ast` (never evaluating it) and hands the
 tree to :func:`build_expression`, which checks every node against the grammar while it builds the expression:
-numbers (read exactly as rationals), ``pi``, ``e``, the link's variables, ``+ - * / **``, the one-argument
-functions ``relu abs sign tanh exp cos sin sqrt`` and the Hermite polynomials ``He0`` ... ``He200``.
-Anything else raises ``ValueError`` naming the offending token.
+numbers (read exactly as rationals), ``pi``, ``e``, the link's variables and parameters (the ``lookup``),
+``+ - * / **``, the one-argument functions of :data:`FUNCTIONS`, ``max``/``min`` of two or more arguments and the
+Hermite polynomials ``He0`` ... ``He200``. Anything else raises ``ValueError`` naming the offending token.
 
 Examples
 --------
@@ -27,12 +27,13 @@ import sympy
 
 from theorylab.symbolic.link_bounds import check_magnitude, literal_log10, number_log10
 
-__all__ = ["build_expression"]
+__all__ = ["build_expression", "FUNCTIONS", "CONSTANTS", "is_function_name", "unknown_parameter"]
 
 _MAX_DEPTH = 60
 _MAX_HERMITE_DEGREE = 200
 _MAX_POWER = 64
-_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+#: The one-argument functions of the grammar.
+FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "relu": lambda a: sympy.Max(a, 0),
     "abs": sympy.Abs,
     "sign": sympy.sign,
@@ -40,14 +41,22 @@ _FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "exp": sympy.exp,
     "cos": sympy.cos,
     "sin": sympy.sin,
+    "cosh": sympy.cosh,
+    "sinh": sympy.sinh,
     "sqrt": sympy.sqrt,
+    "erf": sympy.erf,
+    "log": sympy.log,
 }
-_CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+#: Functions of two or more arguments.
+_VARIADIC: dict[str, Callable[..., sympy.Expr]] = {"max": sympy.Max, "min": sympy.Min}
+#: The named constants of the grammar.
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
 _HERMITE = re.compile(r"He(\d+)\Z")
 _CHAIN_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 
-def build_expression(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol]) -> sympy.Expr:
+def build_expression(node: ast.AST, text: str, lookup: dict[str, sympy.Expr]) -> sympy.Expr:
     """Build the SymPy expression of a parsed link, checking every node against the grammar.
 
     Parameters
@@ -75,6 +84,17 @@ def build_expression(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol]) 
     sqrt(2)
     """
     return _build(node, text, lookup, depth=0)
+
+
+def is_function_name(name: str) -> bool:
+    """Whether ``name`` is a function of the grammar (``He<k>`` included).
+
+    Examples
+    --------
+    >>> is_function_name("He12"), is_function_name("max"), is_function_name("a")
+    (True, True, False)
+    """
+    return name in FUNCTIONS or name in _VARIADIC or _HERMITE.match(name) is not None
 
 
 def _token(node: ast.AST, text: str) -> str:
@@ -130,7 +150,7 @@ def _chain(node: ast.BinOp) -> tuple[ast.AST, list[tuple[ast.operator, ast.AST, 
     return cur, rest
 
 
-def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
+def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Expr], depth: int) -> sympy.Expr:
     if depth > _MAX_DEPTH:
         raise ValueError(f"link: expression nested deeper than {_MAX_DEPTH} levels")
     if isinstance(node, ast.Constant):
@@ -152,21 +172,38 @@ def _build(node: ast.AST, text: str, lookup: dict[str, sympy.Symbol], depth: int
     raise ValueError(f"link: unsupported syntax {_token(node, text)!r}")
 
 
+def _allowed() -> str:
+    return ", ".join(["He<k>", *sorted([*FUNCTIONS, *_VARIADIC])])
+
+
 def _unknown_name(name: str) -> ValueError:
-    return ValueError(f"link: unknown name {name!r} (allowed functions: He<k>, {', '.join(sorted(_FUNCTIONS))})")
+    return ValueError(f"link: unknown name {name!r} (allowed functions: {_allowed()})")
 
 
-def _name(node: ast.Name, lookup: dict[str, sympy.Symbol]) -> sympy.Expr:
+def unknown_parameter(name: str) -> ValueError:
+    """The error for a name that would be a parameter but has no value (it says how to give one)."""
+    return ValueError(
+        f"link: unknown name {name!r}: to use it as a parameter give its value, params={{{name!r}: 0.5}} "
+        f"(params={{{name!r}: None}} keeps it symbolic; command line: --param {name}=0.5)"
+    )
+
+
+def _name(node: ast.Name, lookup: dict[str, sympy.Expr]) -> sympy.Expr:
     if node.id in lookup:
         return lookup[node.id]
-    if node.id in _CONSTANTS:
-        return _CONSTANTS[node.id]
-    if node.id in _FUNCTIONS or _HERMITE.match(node.id):
+    if node.id in CONSTANTS:
+        return CONSTANTS[node.id]
+    first = lookup.get("z", lookup.get("z1"))
+    if _HERMITE.match(node.id) and first is not None:  # a bare He<k> is He<k> of the first variable
+        return _hermite(node.id, first)
+    if is_function_name(node.id):
         raise ValueError(f"link: function {node.id!r} must be called with one argument, e.g. {node.id}(z)")
-    raise _unknown_name(node.id)
+    if node.id.startswith("_"):
+        raise _unknown_name(node.id)
+    raise unknown_parameter(node.id)
 
 
-def _unary(node: ast.UnaryOp, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
+def _unary(node: ast.UnaryOp, text: str, lookup: dict[str, sympy.Expr], depth: int) -> sympy.Expr:
     arg = _build(node.operand, text, lookup, depth + 1)
     if isinstance(node.op, ast.USub):
         return -arg
@@ -175,7 +212,7 @@ def _unary(node: ast.UnaryOp, text: str, lookup: dict[str, sympy.Symbol], depth:
     raise ValueError(f"link: unsupported operator in {_token(node, text)!r}")
 
 
-def _build_chain(node: ast.BinOp, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
+def _build_chain(node: ast.BinOp, text: str, lookup: dict[str, sympy.Expr], depth: int) -> sympy.Expr:
     first, rest = _chain(node)
     acc = _build(first, text, lookup, depth + 1)
     for op, operand, whole in rest:
@@ -195,19 +232,36 @@ def _build_chain(node: ast.BinOp, text: str, lookup: dict[str, sympy.Symbol], de
     return acc
 
 
-def _call(node: ast.Call, text: str, lookup: dict[str, sympy.Symbol], depth: int) -> sympy.Expr:
+def _call(node: ast.Call, text: str, lookup: dict[str, sympy.Expr], depth: int) -> sympy.Expr:
     if not isinstance(node.func, ast.Name):
         raise ValueError(f"link: unsupported call {_token(node, text)!r}")
     name = node.func.id
+    if name in _VARIADIC:
+        if node.keywords or len(node.args) < 2:
+            raise ValueError(f"link: function {name!r} takes two or more positional arguments, e.g. {name}(z, 0)")
+        return _VARIADIC[name](*(_build(a, text, lookup, depth + 1) for a in node.args))
     if node.keywords or len(node.args) != 1:
         raise ValueError(f"link: function {name!r} takes exactly one positional argument")
     m = _HERMITE.match(name)
-    if m is None and name not in _FUNCTIONS:
+    if m is None and name not in FUNCTIONS:
         raise _unknown_name(name)
-    if m is not None and (len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE):
-        raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
+    if m is not None:
+        _hermite_degree(name)
     arg = _build(node.args[0], text, lookup, depth + 1)
     if m is not None:
-        k = int(m.group(1))
-        return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)
-    return _FUNCTIONS[name](arg)
+        return _hermite(name, arg)
+    return FUNCTIONS[name](arg)
+
+
+def _hermite_degree(name: str) -> int:
+    m = _HERMITE.match(name)
+    assert m is not None
+    if len(m.group(1)) > 4 or int(m.group(1)) > _MAX_HERMITE_DEGREE:
+        raise ValueError(f"link: Hermite degree {m.group(1)} too large (at most {_MAX_HERMITE_DEGREE}) in {name!r}")
+    return int(m.group(1))
+
+
+def _hermite(name: str, arg: sympy.Expr) -> sympy.Expr:
+    """He_k(arg) for the name He<k> (expanded when arg is a variable)."""
+    k = _hermite_degree(name)
+    return sympy.expand(sympy.hermite_prob(k, arg)) if arg.is_Symbol else sympy.hermite_prob(k, arg)

@@ -14,9 +14,12 @@ An unknown name or any other syntax raises ``ValueError`` naming the offending t
 Grammar
 -------
 numbers (``2``, ``0.5``, ``1e-3``; decimals are read exactly as rationals), ``pi``, ``e``,
-the variable ``z`` or the variables ``z1, z2, ...``, the operators ``+ - * / **`` and parentheses,
-and the one-argument functions ``relu abs sign tanh exp cos sin sqrt`` and ``Hek`` for the
-probabilists' Hermite polynomial of degree k (``He0`` ... ``He200``).
+the variable ``z`` or the variables ``z1, z2, ...``, parameters (any other identifier, e.g. ``a``, ``beta``;
+values given at call time, see :func:`name_kind`), the operators ``+ - * / **`` and parentheses,
+the one-argument functions ``relu abs sign tanh exp cos sin cosh sinh sqrt erf log``, ``max``/``min`` of two
+or more arguments, and ``Hek`` for the probabilists' Hermite polynomial of degree k (``He0`` ... ``He200``).
+A bare ``Hek`` (no argument) means ``Hek(z)`` (``Hek(z1)`` for a multi-index arity). The full grammar, with
+examples, is in ``docs/links.md``.
 
 Limits
 ------
@@ -42,14 +45,16 @@ z**3 - 3*z
 >>> as_link("__import__('os')")
 Traceback (most recent call last):
 ...
-ValueError: link: unknown name '__import__' (allowed functions: He<k>, abs, cos, exp, relu, sign, sin, sqrt, tanh)
+ValueError: link: unknown name '__import__' (allowed functions: He<k>, abs, cos, cosh, erf, exp, log, max, min, relu, sign, sin, sinh, sqrt, tanh)
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +64,17 @@ import sympy
 from theorylab._limits import limits
 from theorylab.symbolic.link_bounds import check_expression_size
 from theorylab.symbolic.link_builder import build_expression
+from theorylab.symbolic.link_names import MULTI_VAR as _MULTI_VAR
+from theorylab.symbolic.link_names import name_kind, parameter_value, parameter_values
 from theorylab.symbolic.link_numpy import compile_link
 
-__all__ = ["Link", "as_link", "parse_link", "link_variables", "Z"]
+__all__ = ["Link", "as_link", "parse_link", "link_variables", "name_kind", "parameter_value", "Z"]
 
 #: The single-index variable.
 Z = sympy.Symbol("z", real=True)
 
 _MAX_TEXT = 2000
-_MULTI_VAR = re.compile(r"z(\d+)\Z")
+_BARE_HERMITE = re.compile(r"He\d+\Z")
 
 
 def link_variables(r: int) -> tuple[sympy.Symbol, ...]:
@@ -118,6 +125,23 @@ class Link:
         """The number r of input directions."""
         return len(self.variables)
 
+    @functools.cached_property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        """The parameters still without a value (symbols other than the variables), sorted by name."""
+        if self.expr is None:
+            return ()
+        free = self.expr.free_symbols - set(self.variables)
+        return tuple(sorted(free, key=lambda s: s.name))  # type: ignore[attr-defined]
+
+    def require_values(self, what: str) -> None:
+        """Raise ValueError naming the first parameter without a value: ``what`` needs numbers."""
+        if self.parameters:
+            name = self.parameters[0].name
+            raise ValueError(
+                f"link {self.text!r}: {what} needs a value for the parameter {name!r}; give params={{{name!r}: ...}} "
+                f"(command line: --param {name}=...)"
+            )
+
     @property
     def is_symbolic(self) -> bool:
         """Whether an exact SymPy expression is available (False for callables)."""
@@ -136,6 +160,7 @@ class Link:
         ndarray
             Shape ``(...)``, float64 (or the float dtype of ``z``).
         """
+        self.require_values("numeric evaluation")
         arr = np.asarray(z)
         if not np.issubdtype(arr.dtype, np.floating):
             arr = arr.astype(float)
@@ -160,15 +185,24 @@ class Link:
         return self.text
 
 
-def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+def parse_link(
+    text: str, *, arity: int | None = None, params: Mapping[str, Any] | None = None
+) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     """Parse a link string into a SymPy expression without evaluating any code.
 
     Parameters
     ----------
     text : str
-        The link in the grammar of this module.
+        The link in the grammar of this module. A bare ``He<k>`` (without an argument, alone or inside an
+        expression) means ``He<k>`` of the first variable: ``He<k>(z)``, or ``He<k>(z1)`` when ``arity`` >= 2.
     arity : int, optional
         The number of variables r. Inferred from the highest ``z<i>`` when omitted.
+    params : mapping of str to number, str or None, optional
+        Values of the link's parameters (every name that is not a variable, a constant or a function, see
+        :func:`name_kind`): a number (kept exact: a float is read as the decimal it prints as), a string in
+        the grammar that is a number (``"1/sqrt(2)"``), a SymPy symbol (used as given) or ``None`` (the parameter
+        stays the real SymPy symbol of its name). Every parameter of the link must be named here, and every
+        name here must occur in the link.
 
     Returns
     -------
@@ -179,30 +213,61 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
     --------
     >>> parse_link("relu(z) + He2(z)/2")[0]
     z**2/2 + Max(0, z) - 1/2
+    >>> parse_link("He3")[0]
+    z**3 - 3*z
+    >>> parse_link("a*He2(z) + b", params={"a": 2, "b": 0.5})[0]
+    2*z**2 - 3/2
+    >>> parse_link("a*He2(z)", params={"a": None})[0]
+    a*(z**2 - 1)
     >>> parse_link("z**")
     Traceback (most recent call last):
     ...
     ValueError: link: malformed expression 'z**' (invalid syntax)
     """
+    tree, stripped = _syntax_tree(text, arity)
+    names = _names(tree.body)
+    variables = link_variables(_check_variables(names, arity))
+    lookup: dict[str, sympy.Expr] = {"z": variables[0]} if len(variables) == 1 else {}
+    for i, v in enumerate(variables, start=1):
+        lookup[f"z{i}"] = v
+    used = {n for n in names if name_kind(n) == "parameter"}
+    lookup.update(parameter_values(params, used, allow_missing=False))
+    expr = build_expression(tree.body, stripped, lookup)
+    check_expression_size(expr, stripped)
+    return expr, variables
+
+
+def _syntax_tree(text: Any, arity: int | None) -> tuple[ast.Expression, str]:
+    """The checked syntax tree of a link's text (a bare ``He<k>`` read as ``He<k>`` of the first variable)."""
     if not isinstance(text, str):
         raise TypeError(f"link must be a string, a SymPy expression, a callable or a Link, got {type(text).__name__}")
     if len(text) > _MAX_TEXT:
         raise ValueError(f"link: expression longer than {_MAX_TEXT} characters")
-    if not text.strip():
+    stripped = _written(text, arity)
+    if not stripped:
         raise ValueError("link: empty expression")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        raise ValueError(f"link: malformed expression {text.strip()!r} ({exc.msg})") from None
-    names: set[str] = set()
-    _collect_variables(tree.body, names)
+        raise ValueError(f"link: malformed expression {stripped!r} ({exc.msg})") from None
+    return tree, stripped
+
+
+def _written(text: str, arity: int | None) -> str:
+    """The link's text, stripped; a bare ``He<k>`` written out as ``He<k>(z)`` (``He<k>(z1)`` when arity >= 2)."""
+    stripped = text.strip()
+    if _BARE_HERMITE.match(stripped):
+        return f"{stripped}({'z' if arity is None or arity == 1 else 'z1'})"
+    return stripped
+
+
+def _check_variables(names: set[str], arity: int | None) -> int:
+    """The arity r: checked against the variables the link uses (``z`` or ``z1 .. z<r>``)."""
+    top = limits().link_variables
     for name in names:
         m = _MULTI_VAR.match(name)
-        if m and (len(m.group(1)) > 6 or int(m.group(1)) > limits().link_variables):
-            raise ValueError(
-                f"link: variable {name!r} is beyond z{limits().link_variables} "
-                "(theorylab._limits: link_variables)"
-            )
+        if m and (len(m.group(1)) > 6 or int(m.group(1)) > top):
+            raise ValueError(f"link: variable {name!r} is beyond z{top} (theorylab._limits: link_variables)")
     indices = sorted(int(m.group(1)) for m in map(_MULTI_VAR.match, names) if m)
     if "z" in names and indices:
         raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
@@ -210,52 +275,72 @@ def parse_link(text: str, *, arity: int | None = None) -> tuple[sympy.Expr, tupl
         raise ValueError("link: variables are numbered from z1")
     inferred = max(indices) if indices else 1
     if arity is None:
-        arity = inferred
-    elif arity < inferred:
+        return inferred
+    if arity < inferred:
         raise ValueError(f"arity: the link uses z{inferred} but arity is {arity}")
-    variables = link_variables(arity)
-    lookup = {"z": variables[0]} if arity == 1 else {}
-    for i, v in enumerate(variables, start=1):
-        lookup[f"z{i}"] = v
-    expr = build_expression(tree.body, text, lookup)
-    check_expression_size(expr, text.strip())
-    return expr, variables
+    return arity
 
 
-def _collect_variables(node: ast.AST, names: set[str]) -> None:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and (sub.id == "z" or _MULTI_VAR.match(sub.id)):
-            names.add(sub.id)
+def _names(node: ast.AST) -> set[str]:
+    """Every name the link uses as a value (not the names of the functions it calls)."""
+    called = {id(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
+    return {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and id(sub) not in called}
 
 
-def _check_expr_symbols(expr: sympy.Expr, arity: int | None) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
-    """Rename the free symbols of a user's SymPy expression to theorylab's real variables."""
+def _check_expr_symbols(
+    expr: sympy.Expr, arity: int | None, params: Mapping[str, Any] | None
+) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+    """Rename the variables of a user's SymPy expression to theorylab's real variables; set its parameters."""
     free = sorted(expr.free_symbols, key=lambda s: s.name)
     names = {s.name for s in free}
-    bad = [n for n in names if not (n == "z" or _MULTI_VAR.match(n))]
+    bad = [n for n in names if name_kind(n) not in ("variable", "parameter")]
     if bad:
         raise ValueError(f"link: unknown symbol {sorted(bad)[0]!r}; use z or z1, z2, ...")
-    for n in names:
-        if n != "z" and (len(n) > 7 or int(n[1:]) > limits().link_variables):
-            raise ValueError(f"link: variable {n!r} is beyond z{limits().link_variables} (theorylab._limits: link_variables)")
-    indices = sorted(int(n[1:]) for n in names if n != "z")
-    if "z" in names and indices:
-        raise ValueError("link: use either z (single-index) or z1, z2, ... (multi-index), not both")
-    inferred = max(indices) if indices else 1
-    r = inferred if arity is None else arity
-    if r < inferred:
-        raise ValueError(f"arity: the link uses z{inferred} but arity is {r}")
+    variable_names = {n for n in names if name_kind(n) == "variable"}
+    r = _check_variables(variable_names, arity)
     variables = link_variables(r)
-    rename = {}
+    values = parameter_values(params, names - variable_names, allow_missing=False)
+    rename: dict[sympy.Basic, sympy.Expr] = {}
     for s in free:
-        target = variables[0] if s.name == "z" else variables[int(s.name[1:]) - 1]
-        if r == 1 and s.name == "z1":
-            target = variables[0]
-        rename[s] = target
+        if s.name in values:
+            rename[s] = values[s.name]
+        elif s.name == "z" or (r == 1 and s.name == "z1"):
+            rename[s] = variables[0]
+        else:
+            rename[s] = variables[int(s.name[1:]) - 1]
     return expr.xreplace(rename), variables
 
 
-def as_link(link: Any, arity: int | None = None) -> Link:
+def _callable_arity(func: Callable[..., Any]) -> int | None:
+    """The arity of a callable taking one argument per variable, ``f(z1, ..., zr)`` (r >= 2); None otherwise."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):  # builtins and ufuncs without a signature: one array argument
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if any(p.kind == inspect.Parameter.VAR_POSITIONAL for p in sig.parameters.values()):
+        return None
+    required = [p for p in sig.parameters.values() if p.kind in kinds and p.default is inspect.Parameter.empty]
+    return len(required) if len(required) >= 2 else None
+
+
+def _callable_link(func: Callable[..., Any], arity: int | None) -> Link:
+    """A callable as a link: ``f(z)`` of one array (shape (..., r) when r >= 2) or ``f(z1, ..., zr)``."""
+    name = getattr(func, "__name__", type(func).__name__)
+    inferred = _callable_arity(func)
+    if inferred is None:
+        return Link(expr=None, variables=link_variables(1 if arity is None else arity), text=f"<callable {name}>",
+                    func=func)
+    if arity is not None and arity != inferred:
+        raise ValueError(f"arity: the callable {name} takes {inferred} variables but arity is {arity}")
+
+    def columns(z: np.ndarray) -> Any:
+        return func(*(z[..., i] for i in range(inferred)))
+
+    return Link(expr=None, variables=link_variables(inferred), text=f"<callable {name}>", func=columns)
+
+
+def as_link(link: Any, arity: int | None = None, *, params: Mapping[str, Any] | None = None) -> Link:
     """Normalise any accepted form of a link to a :class:`Link`.
 
     Parameters
@@ -263,8 +348,12 @@ def as_link(link: Any, arity: int | None = None) -> Link:
     link : str, sympy.Expr, callable or Link
         The link function.
     arity : int, optional
-        The number r of directions. Checked against the link when given; a callable without ``arity``
-        is taken as single-index.
+        The number r of directions. Checked against the link when given. A callable's arity is inferred from
+        its signature when it takes one argument per variable, ``f(z1, ..., zr)``; a callable of one argument
+        takes z (shape (..., r) when r >= 2) and is single-index unless ``arity`` says otherwise.
+    params : mapping, optional
+        Values of the link's parameters (see :func:`parse_link` and :func:`name_kind`). For a :class:`Link`
+        with symbolic parameters, sets the values of those named.
 
     Returns
     -------
@@ -273,7 +362,7 @@ def as_link(link: Any, arity: int | None = None) -> Link:
     Raises
     ------
     ValueError
-        For text outside the grammar, unknown symbols or a mismatching arity.
+        For text outside the grammar, unknown names or symbols or a mismatching arity.
     TypeError
         For objects that are not links.
 
@@ -283,6 +372,13 @@ def as_link(link: Any, arity: int | None = None) -> Link:
     Max(0, z)
     >>> as_link("He2(z1) + z2", arity=2).variables
     (z1, z2)
+    >>> as_link(lambda z1, z2: z1 * z2).arity
+    2
+    >>> link = as_link("a*He2(z) + b*He4(z)", params={"a": None, "b": None})
+    >>> link.parameters
+    (a, b)
+    >>> as_link(link, params={"a": 1, "b": "1/2"}).expr
+    z**4/2 - 2*z**2 + 1/2
     >>> as_link("He2(z1) + z2", arity=1)
     Traceback (most recent call last):
     ...
@@ -295,18 +391,36 @@ def as_link(link: Any, arity: int | None = None) -> Link:
     if isinstance(link, Link):
         if arity is not None and link.arity != arity:
             raise ValueError(f"arity: the link has arity {link.arity}, expected {arity}")
-        return link
+        return link if params is None else _set_parameters(link, params)
     if isinstance(link, str):
-        expr, variables = parse_link(link, arity=arity)
-        return Link(expr=expr, variables=variables, text=link.strip())
+        expr, variables = parse_link(link, arity=arity, params=params)
+        return Link(expr=expr, variables=variables, text=_text_with_values(_written(link, arity), params))
     if isinstance(link, sympy.Basic):
         if not isinstance(link, sympy.Expr):
             raise TypeError(f"link must be a SymPy expression, got {type(link).__name__}")
-        expr, variables = _check_expr_symbols(link, arity)
+        expr, variables = _check_expr_symbols(link, arity, params)
         check_expression_size(expr, str(expr)[:80])
-        return Link(expr=expr, variables=variables, text=str(expr))
+        return Link(expr=expr, variables=variables, text=_text_with_values(str(link), params))
     if callable(link):
-        r = 1 if arity is None else arity
-        name = getattr(link, "__name__", type(link).__name__)
-        return Link(expr=None, variables=link_variables(r), text=f"<callable {name}>", func=link)
+        if params is not None:
+            raise ValueError("params: a callable link has no parameters (bind them in the callable)")
+        return _callable_link(link, arity)
     raise TypeError(f"link must be a string, a SymPy expression, a callable or a Link, got {type(link).__name__}")
+
+
+def _text_with_values(text: str, params: Mapping[str, Any] | None) -> str:
+    """The link's text followed by the values of its parameters (``a*He2(z) with a = 1/2``)."""
+    if not params:
+        return text
+    values = [f"{k} = {parameter_value(v, k)}" for k, v in params.items() if v is not None]
+    return f"{text} with {', '.join(values)}" if values else text
+
+
+def _set_parameters(link: Link, params: Mapping[str, Any]) -> Link:
+    if link.expr is None:
+        raise ValueError("params: a callable link has no parameters (bind them in the callable)")
+    present = {p.name: p for p in link.parameters}
+    values = parameter_values(params, set(present), allow_missing=True)
+    expr = link.expr.xreplace({present[k]: v for k, v in values.items()})
+    check_expression_size(expr, link.text[:80])
+    return Link(expr=expr, variables=link.variables, text=_text_with_values(link.text, params))
