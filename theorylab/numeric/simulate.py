@@ -204,8 +204,9 @@ def simulate(
         Extra keyword arguments for the baselines.
     progress : bool
         Show a tqdm progress bar (it reaches 100% when the simulation ends).
-    engine : {"auto", "full", "reduced"}, default "auto"
-        See the module docstring: "reduced" is exact in distribution and costs nothing per dimension.
+    engine : {"auto", "full", "reduced", "moment"}, default "auto"
+        See the module docstring: "reduced" is exact in distribution and costs nothing per dimension; "moment"
+        (dense only) is a Gaussian APPROXIMATION whose cost grows with neither n nor d (first checkpoint >= 1024).
 
     Returns
     -------
@@ -229,7 +230,7 @@ def simulate(
 
 def run_simulation(cfg: SimulationConfig) -> SimulationResult:
     """Run a validated configuration (:func:`theorylab.numeric.config.simulation_config`) with its engine."""
-    if cfg.engine == "reduced":
+    if cfg.engine in ("reduced", "moment"):
         metrics, eta1, link_text = _run_reduced(cfg)
     else:
         teachers = _teachers(cfg)
@@ -283,9 +284,17 @@ def _run_reduced(cfg: SimulationConfig) -> tuple[dict[str, np.ndarray], float | 
             noise_std=cfg.noise_std, normalize=cfg.normalize, progress=cfg.progress, **cfg.baseline_options,
         )
         return metrics, cfg.eta1, link_text
+    from theorylab.numeric.moment_onestep import moment_dense_one_step
     from theorylab.numeric.reduced_onestep import reduced_dense_one_step
 
     eta1 = _default_eta1(cfg)
+    if cfg.engine == "moment":  # an approximation (the config records it)
+        metrics = moment_dense_one_step(
+            cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds,
+            init_seeds=[derive_seed(cfg.seed, t, KEY_INIT) for t in range(cfg.trials)], width=cfg.width, eta1=eta1,
+            noise_std=cfg.noise_std, normalize=cfg.normalize,
+        )
+        return metrics, eta1, link_text
     metrics = reduced_dense_one_step(
         cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds,
         init_seeds=[derive_seed(cfg.seed, t, KEY_INIT) for t in range(cfg.trials)], width=cfg.width, eta1=eta1,
