@@ -61,6 +61,7 @@ __all__ = [
     "simulation_config",
     "checkpoint_grid",
     "reduction_obstacle",
+    "engine_size",
 ]
 
 PRUNED_METHODS = {
@@ -323,7 +324,7 @@ def _moment_engine(cfg: SimulationConfig) -> SimulationConfig:
     from dataclasses import replace
 
     from theorylab._limits import check_simulation_size
-    from theorylab.numeric.moment_onestep import MC_SAMPLES, MIN_N
+    from theorylab.numeric.moment_onestep import MIN_N
 
     why = reduction_obstacle(cfg) if cfg.method == "dense" else "it exists for the dense Algorithm 2 only"
     if why is not None:
@@ -337,18 +338,37 @@ def _moment_engine(cfg: SimulationConfig) -> SimulationConfig:
             f"checkpoints: engine='moment' (a Gaussian approximation) needs every checkpoint >= {MIN_N}, got "
             f"{int(cfg.checkpoints[0])}; raise n_min or use engine='reduced' (exact)"
         )
-    # its cost is the Monte-Carlo sample of the covariance, whatever n and d
-    check_simulation_size(cfg.r + cfg.width + 1, MC_SAMPLES, cfg.trials, cfg.width, int(cfg.checkpoints.size),
-                          cfg.dtype, pruned=False)
+    d, n = engine_size("moment", cfg.d, cfg.n, cfg.r, cfg.width)
+    check_simulation_size(d, n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype, pruned=False)
     return replace(cfg, engine="moment")
+
+
+def engine_size(engine: str, d: int, n: int, r: int, width: int) -> tuple[int, int]:
+    """The (d, n) an engine's cost and memory grow with, for the size limits of theorylab._limits.
+
+    ``"full"`` and ``"auto"`` (which may resolve to full): (d, n); ``"reduced"``: r + width + 1 coordinates
+    (at most d), n samples; ``"moment"``: r + width + 1 coordinates and its fixed Monte-Carlo sample, whatever n.
+
+    Examples
+    --------
+    >>> engine_size("moment", 5120, 10**13, 1, 8)
+    (10, 32768)
+    """
+    if engine == "moment":
+        from theorylab.numeric.moment_onestep import MC_SAMPLES
+
+        return min(d, r + width + 1), MC_SAMPLES
+    if engine == "reduced":
+        return min(d, r + width + 1), n
+    return d, n
 
 
 def _check_size(cfg: SimulationConfig) -> None:
     """Memory and time refused before any work (theorylab._limits); the reduced engines work in r + m dimensions."""
     from theorylab._limits import check_simulation_size
 
-    d = cfg.d if cfg.engine == "full" else min(cfg.d, cfg.r + cfg.width + 1)
-    check_simulation_size(d, cfg.n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype,
+    d, n = engine_size(cfg.engine, cfg.d, cfg.n, cfg.r, cfg.width)
+    check_simulation_size(d, n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype,
                           pruned=cfg.strategy not in (None, "none") and cfg.engine == "full")
 
 

@@ -55,6 +55,10 @@ _F32 = {"dtype": "float32"}
 #: not grow with d, so their d grids span two and a half decades. Named explicitly (not "auto"), so that a case
 #: the reduction cannot take fails loudly and stored full-engine cells are not mixed in.
 _RED = {"engine": "reduced"}
+#: Dense He₃ needs n* ≈ 10-30 d³ samples, beyond even the exact reduction at d in the thousands: the moment engine
+#: (numeric/moment_onestep.py, a Gaussian APPROXIMATION with the exact mean, validated against the exact engine in
+#: tests/numeric/test_moment.py) costs the same at any n and d. It refuses checkpoints below 1024 samples.
+_MOM = {"engine": "moment"}
 
 
 def _geometric(lo: int, hi: int, points: int) -> list[int]:
@@ -135,7 +139,7 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     # the reduced engine's cost does not grow with d, so the rotation-invariant curves get three times the trials
     # (their slope intervals are the ones the comparison leans on)
     dense2 = [8, 16, 32, 64, 81, 128, 256, 512, 625, 1024, 2560]  # 2.5 decades, n* ≈ 1.2-1.9 d²
-    dense3 = [8, 12, 16, 24, 32, 48, 64]                     # n* ≈ 4-15 d³
+    dense3 = _geometric(16, 5120, 12)                        # 2.5 decades, n* ≈ 10-30 d³ (moment engine)
     sgd2 = sorted({*_geometric(16, 65_536, 7), 81, 625})     # 3.6 decades, n* ≈ 0.26 d log² d
     sgd1 = _geometric(16, 16_384, 6)
     reuse3 = [30, 100, 300, 1000]                             # one pass on He3: n* ≈ 0.1-0.4 d² log² d
@@ -151,7 +155,7 @@ def _d_scans(trials: int) -> list[CaseSpec]:
         _case(_K1, "dense", sgd1, [16 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(_K1, "online_sgd", sgd1, [100 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(k3, "pruned", _D3, [100_000, 300_000, 1_000_000], half, n_min=64, options=_F32),
-        _case(k3, "dense", dense3, [128 * d**3 for d in dense3], 3 * trials, n_min=64, options=_RED),
+        _case(k3, "dense", dense3, [256 * d**3 for d in dense3], 3 * trials, n_min=1024, options=_MOM),
         _case(multi, "pruned", _D3, [4_000, 20_000, 60_000], trials, options=_F32),
         # Algorithm 2+ (the multi-index dense student) has no exact reduction: full engine, small d
         _case(multi, "dense", d5, [4_000, 8_000, 60_000, 150_000, 400_000], trials),
