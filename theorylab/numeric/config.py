@@ -352,7 +352,7 @@ def engine_size(engine: str, d: int, n: int, r: int, width: int) -> tuple[int, i
     Examples
     --------
     >>> engine_size("moment", 5120, 10**13, 1, 8)
-    (10, 32768)
+    (10, 8192)
     """
     if engine == "moment":
         from theorylab.numeric.moment_onestep import MC_SAMPLES

@@ -56,7 +56,7 @@ from theorylab.numeric.teachers import Teacher, derive_seed
 __all__ = ["MC_SAMPLES", "MIN_N", "moment_dense_one_step", "exact_moments"]
 
 #: Monte-Carlo draws per trial for the covariance of vec(h uᵀ) and the correlations of h (part of the seed contract).
-MC_SAMPLES = 1 << 15
+MC_SAMPLES = 1 << 13
 #: The smallest first checkpoint accepted: below it the Gaussian law of the segment sums is refused.
 MIN_N = 1024
 #: Gauss–Hermite nodes per dimension of V for the exact mean (r = 1; r = 2 uses 80 per dimension).

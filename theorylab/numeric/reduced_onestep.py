@@ -128,12 +128,11 @@ def _first_layer(
 ) -> np.ndarray:
     """W⁽¹⁾ at every checkpoint, (K, m, p + q): the span part and the complement part F B (module docstring)."""
     K, m, p = A.shape
-    F = np.zeros((K * m, K * m))
-    for s in range(K):
-        L = _psd_root(D[s])
-        for k in range(s, K):
-            F[k * m : (k + 1) * m, s * m : (s + 1) * m] = L
-    Z = F @ bartlett_factor(K * m, d - p, init)  # (K m, q)
+    B = bartlett_factor(K * m, d - p, init)  # (K m, q)
+    # F B with F's block (k, s) = L_s for s <= k: the cumulative sum over s of L_s times B's s-th block row
+    # (K² m³ flops instead of the dense product's K³ m³)
+    parts = np.stack([_psd_root(D[s]) @ B[s * m : (s + 1) * m] for s in range(K)])
+    Z = np.cumsum(parts, axis=0).reshape(K * m, -1)
     inside = np.cumsum(A, axis=0)
     W = np.concatenate([inside, Z.reshape(K, m, -1)], axis=2)
     return eta1 * a[None, :, None] * W / cps[:, None, None]
