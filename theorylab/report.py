@@ -138,6 +138,9 @@ class CaseReport:
     curves : tuple of Curve
     seconds : tuple of float
         Wall seconds each point's cell took (NaN where the store did not record it).
+    approximation : str
+        The approximation the engine made (``"gaussian-moment"`` for ``engine="moment"``), "" when every cell ran
+        an exact engine.
     fit_values : tuple of int
         The variable the slope is fitted in, per point: the values themselves for a d-scan; for an s-scan the
         pruning level M the learner ran with (THEORY.md §8b: the bound is in M, and M = s + 2 is not ∝ s).
@@ -188,6 +191,7 @@ class CaseReport:
     seconds: tuple[float, ...] = ()
     fit_values: tuple[int, ...] = ()
     fit_variable: str = ""
+    approximation: str = ""
 
     @property
     def own(self) -> PredictedLine | None:

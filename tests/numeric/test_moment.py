@@ -3,8 +3,8 @@
 * its exact mean E[h uᵀ] and E[h²] match Stein's-lemma closed forms for y = z (independent of the code's route
   through Φ(a/ρ)), and a large Monte-Carlo sample for He3 (5 standard errors);
 * at n >= MIN_N the distribution of each alignment metric matches the exact reduced engine (two-sample KS
-  p > 1e-3 and mean difference within 4 standard errors; 300 trials each, so a 0.05 shift in the mean
-  median-alignment, whose trial standard deviation is <= 0.15 here, is >= 4 standard errors);
+  p > 1e-3 and mean difference within 4 standard errors; 450 trials each, so a 0.05 shift in the mean
+  median-alignment, whose trial standard deviation is about 0.17 here, is >= 4 standard errors);
 * what it cannot do is refused, naming the argument; ``"auto"`` never picks it; the config says it approximates.
 """
 
@@ -19,7 +19,7 @@ from theorylab.numeric.simulate import simulate
 from theorylab.numeric.teachers import Teacher
 
 HE3 = "He3(z)/sqrt(6)"
-TRIALS = 300
+TRIALS = 450
 KEYS = ("alignment_median", "alignment_max", "alignment_mean")
 
 
@@ -55,7 +55,7 @@ def test_exact_mean_he3_against_monte_carlo():
     assert np.all(np.abs((H * H).mean(axis=0) - h2) <= 5 * se2)
 
 
-@pytest.mark.parametrize(("d", "cps"), [(16, [MIN_N, 8192, 65536]), (32, [16384, 131072])])
+@pytest.mark.parametrize(("d", "cps"), [(16, [MIN_N, 8192, 65536]), (32, [16384, 65536])])
 def test_moment_matches_exact_reduced_engine(d, cps):
     cps = np.array(cps)
     exact = reduced_dense_one_step(HE3, d=d, checkpoints=cps, seeds=[np.random.SeedSequence([d, 0, t])
