@@ -142,9 +142,11 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     dense3 = _geometric(16, 5120, 12)                        # 2.5 decades, n* ≈ 10-30 d³ (moment engine)
     sgd2 = sorted({*_geometric(16, 65_536, 7), 81, 625})     # 3.6 decades, n* ≈ 0.26 d log² d
     sgd1 = _geometric(16, 16_384, 6)
-    # one pass on He3: n* ≈ 3 d^2.1 (0.4 d² log² d at d = 30, 0.15 at 1000). Below d ≈ 30 the curve is far from
-    # its asymptote (n*/(d² log² d) = 1.0, 0.6, 0.4 at d = 15, 23, 35), so the grid starts at 30; the interval's
-    # half-width ~ 1/√(points · trials) reaches 0.1 with 13 points and 4× the trials (4 points, 3×: 0.17)
+    # one pass on He3: n* ≈ 3 d^2.1 (0.75-0.15 d² log² d over d = 30-311). Below d ≈ 30 the curve is far from its
+    # asymptote (n*/(d² log² d) = 1.0, 0.6, 0.4 at d = 15, 23, 35), so the grid starts at 30. Measured: 4 points
+    # 30-1000 at 3× trials gave half-width 0.17; the first 9 points of this grid (30-311) at 4× trials gave 0.19
+    # (sd of log n* 0.17 per point); the lever arm of 13 points over 30-1000 and 6× trials predict about 0.09.
+    # Cost: 96 trials × Σ n_max = 6.7e9 chain steps, about 13 min on two idle cores (8.8e6 steps/s, bench_reduced).
     reuse3 = _geometric(30, 1000, 13)
     return [
         _case(_K2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials, options=_F32),
@@ -166,7 +168,7 @@ def _d_scans(trials: int) -> list[CaseSpec]:
         # He3: sample reuse (generative exponent) against one pass (information exponent); GD with reuse stays
         # in the full engine (its batch is reused), one-pass SGD runs reduced over 1.5 decades (n_max ≈ 5 n*)
         _case(k3, "gd_reuse", d_reuse, [2_000, 2_000, 4_000, 8_000, 12_000, 16_000], trials),
-        _case(k3, "online_sgd", reuse3, [int(16 * d**2.1) for d in reuse3], 4 * trials, n_min=64, options=_RED),
+        _case(k3, "online_sgd", reuse3, [int(16 * d**2.1) for d in reuse3], 6 * trials, n_min=64, options=_RED),
     ]
 
 
