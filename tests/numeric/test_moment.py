@@ -40,10 +40,10 @@ def test_exact_mean_he1_closed_form(wv, b):
 
 def test_exact_mean_he3_against_monte_carlo():
     """He3: the quadrature mean agrees with 400 000 draws within 5 standard errors (componentwise)."""
-    from theorylab.numeric.reduced_onestep import _initial_layer
+    from theorylab.numeric.reduced_onestep import initial_layer
 
     gen = np.random.default_rng(3)
-    a, b, W0 = _initial_layer(gen, 4, 12, 1)
+    a, b, W0 = initial_layer(gen, 4, 12, 1)
     teacher = Teacher(HE3, np.eye(1))
     mu, h2 = exact_moments(teacher, W0, b)
     U = gen.standard_normal((400_000, W0.shape[1]))

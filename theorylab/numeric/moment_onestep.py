@@ -50,7 +50,12 @@ from scipy.special import ndtr
 
 from theorylab._quadrature import gauss_hermite_product
 from theorylab._validation import check_grid, check_int, check_real
-from theorylab.numeric.reduced_onestep import _first_layer, _initial_layer, _metrics, _psd_root
+from theorylab.numeric.reduced_onestep import (
+    first_layer,
+    first_layer_metrics,
+    initial_layer,
+    psd_root,
+)
 from theorylab.numeric.teachers import Teacher, derive_seed
 
 __all__ = ["MC_SAMPLES", "MIN_N", "moment_dense_one_step", "exact_moments"]
@@ -76,9 +81,9 @@ def exact_moments(teacher: Teacher, W0: np.ndarray, b: np.ndarray) -> tuple[np.n
     --------
     >>> import numpy as np
     >>> W0 = np.array([[0.6, 0.8]]); tc = Teacher("z", np.eye(1))
-    >>> mu, h2 = exact_moments(tc, W0, np.zeros(1))  # y = z, ReLU' : E[z 1{w·u > 0} u] = (1/2, 0) + ...
-    >>> mu.round(6).tolist(), round(float(h2[0]), 6)
-    [[0.5, 0.0]], 0.5
+    >>> mu, h2 = exact_moments(tc, W0, np.zeros(1))  # y = z, b = 0: E[z² 1{w·u > 0}] = 1/2 by symmetry
+    >>> [round(float(v), 6) + 0.0 for v in mu[0]], round(float(h2[0]), 6)
+    ([0.5, 0.0], 0.5)
     """
     r = teacher.r
     pts, wts = gauss_hermite_product(_NODES.get(r, 40), r)
@@ -112,7 +117,7 @@ def _mc_second_moments(
     s = np.sqrt(np.clip(np.diag(G), 1e-300, None))
     corr = G / np.outer(s, s)
     scale = np.sqrt(h2)
-    return _psd_root(cov), corr * np.outer(scale, scale)
+    return psd_root(cov), corr * np.outer(scale, scale)
 
 
 def _segment_draws(gen: np.random.Generator, mu: np.ndarray, root: np.ndarray, gram: np.ndarray,
@@ -127,12 +132,12 @@ def _segment_draws(gen: np.random.Generator, mu: np.ndarray, root: np.ndarray, g
 def _run_trial(stream_seed: np.random.SeedSequence, init_seed: np.random.SeedSequence, teacher: Teacher, d: int,
                m: int, cps: np.ndarray, eta1: float) -> np.ndarray:
     init = np.random.default_rng(init_seed)
-    a, b, W0 = _initial_layer(init, m, d, teacher.r)
+    a, b, W0 = initial_layer(init, m, d, teacher.r)
     mu, h2 = exact_moments(teacher, W0, b)
     gen = np.random.default_rng(stream_seed)
     root, gram = _mc_second_moments(gen, teacher, W0, b, mu, h2)
     A, D = _segment_draws(gen, mu, root, gram, cps)
-    return _first_layer(init, A, D, d, a, eta1, cps)
+    return first_layer(init, A, D, d, a, eta1, cps)
 
 
 def _moment_iv(d: Any, width: Any, eta1: Any, checkpoints: Any, link: Any) -> tuple[int, int, float, np.ndarray, int]:
@@ -190,4 +195,4 @@ def moment_dense_one_step(
     with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(min(len(seeds_), os.cpu_count() or 1)) as ex:
         W1 = np.stack(list(ex.map(lambda t: _run_trial(seeds_[t], inits[t], teacher, d, m, cps, eta1),
                                   range(len(seeds_)))))
-    return _metrics(W1, d, r)
+    return first_layer_metrics(W1, d, r)
