@@ -99,3 +99,14 @@ def test_moment_refuses_what_it_cannot_do(kwargs, named):
 def test_moment_engine_function_refuses_small_first_checkpoint():
     with pytest.raises(ValueError, match="checkpoints"):
         moment_dense_one_step(HE3, d=64, checkpoints=np.array([100, 10**6]), seeds=[0])
+
+
+def test_sweep_case_sizes_follow_the_engine():
+    """A moment case at n = 3e13 passes the sweep's size check (its cost is fixed); the full engine is refused."""
+    from theorylab.sweeps.spec import CaseSpec
+
+    CaseSpec(HE3, methods=["dense"], d_grid=[5120], n_min=MIN_N, n_max=3 * 10**13, trials=4,
+             options={"engine": "moment"})
+    with pytest.raises(ValueError, match="d_grid"):
+        CaseSpec(HE3, methods=["dense"], d_grid=[5120], n_min=MIN_N, n_max=3 * 10**13, trials=4,
+                 options={"engine": "full"})
