@@ -23,8 +23,11 @@ reduced engine does (the complement through the Bartlett factor of the m K rows)
 
 What the approximation drops: the non-Gaussian part of each segment sum (skewness ~ 1/√L) and the fluctuation of
 D around L E[h hᵀ] (relative ~ 1/√L). It is poor when a checkpoint holds few samples; the first checkpoint must be
-at least :data:`MIN_N` (validated against the exact engine in ``tests/numeric/test_moment.py``; below it
-the refusal names ``checkpoints``). Never chosen by ``engine="auto"``; ``simulate(engine="moment")`` records
+at least :data:`MIN_N` (below it the refusal names ``checkpoints``). Measured against the exact engine
+(``benchmarks/validate_moment.py``, He3, 400 trials each, 32768 Monte-Carlo draws): at d = 8, 16, 32 and
+n = 1024 ... 16 d³ every mean is within 2.1 standard errors and every KS p >= 0.03; at n = 64 (d = 8) the maximum
+alignment is off by 5.8 standard errors (KS p = 2e-7), at n = 256 by 2.1 (p = 0.03). ``tests/numeric/test_moment.py``
+repeats the comparison with 450 trials at the default :data:`MC_SAMPLES`. Never chosen by ``engine="auto"``; ``simulate(engine="moment")`` records
 ``engine: "moment"`` and ``approximation: "gaussian-moment"`` in the result's config.
 
 Seeds: trial t's initialisation (a, b, W⁽⁰⁾, then the Bartlett factor) comes from ``init_seed`` exactly as in the

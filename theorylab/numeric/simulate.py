@@ -37,6 +37,9 @@ where such a reduction exists (``dense`` Algorithm 2 without the μ̂ correction
 simulation and ``"reduced"`` the reduction (a ValueError naming the method where it has none,
 :func:`theorylab.numeric.config.reduction_obstacle`). ``result.config["engine"]`` records the engine used.
 The reduced engines draw different random numbers from the same seeds (the law is the same).
+``engine="moment"`` (dense Algorithm 2 only, never picked by ``"auto"``) is an APPROXIMATION:
+:mod:`theorylab.numeric.moment_onestep` replaces the sums over samples by their Gaussian limit with the exact
+mean, at a cost free of n and d; the config records ``approximation: "gaussian-moment"``.
 
 Seeds
 -----
