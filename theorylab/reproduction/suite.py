@@ -145,8 +145,9 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     # one pass on He3: n* ≈ 3 d^2.1 (0.75-0.15 d² log² d over d = 30-311). Below d ≈ 30 the curve is far from its
     # asymptote (n*/(d² log² d) = 1.0, 0.6, 0.4 at d = 15, 23, 35), so the grid starts at 30. Measured: 4 points
     # 30-1000 at 3× trials gave half-width 0.17; the first 9 points of this grid (30-311) at 4× trials gave 0.19
-    # (sd of log n* 0.17 per point); the lever arm of 13 points over 30-1000 and 6× trials predict about 0.09.
-    # Cost: 96 trials × Σ n_max = 6.7e9 chain steps, about 13 min on two idle cores (8.8e6 steps/s, bench_reduced).
+    # (sd of log n* 0.17 per point). This case (13 points, 6× trials) measured 2.10 [2.01, 2.17], half-width 0.08.
+    # Cost: 96 trials × Σ n_max = 6.7e9 chain steps, about 13 min on two idle cores (8e6 steps/s, bench_reduced);
+    # 1780 s here at load 7-9.
     reuse3 = _geometric(30, 1000, 13)
     return [
         _case(_K2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials, options=_F32),
@@ -160,7 +161,8 @@ def _d_scans(trials: int) -> list[CaseSpec]:
         _case(_K1, "dense", sgd1, [16 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(_K1, "online_sgd", sgd1, [100 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(k3, "pruned", _D3, [100_000, 300_000, 1_000_000], half, n_min=64, options=_F32),
-        # moment engine, six times the trials: at 3× the slope's half-width was 0.115 (3.13 [3.00, 3.23])
+        # moment engine, six times the trials: at 3× the slope's half-width was 0.115 (3.13 [3.00, 3.23]); at 6×
+        # 3.10 [3.03, 3.16]
         _case(k3, "dense", dense3, [256 * d**3 for d in dense3], 6 * trials, n_min=1024, options=_MOM),
         _case(multi, "pruned", _D3, [4_000, 20_000, 60_000], trials, options=_F32),
         # Algorithm 2+ (the multi-index dense student) has no exact reduction: full engine, small d
