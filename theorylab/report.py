@@ -169,6 +169,9 @@ class CaseReport(ShortRepr):
     curves : tuple of Curve
     seconds : tuple of float
         Wall seconds each point's cell took (NaN where the store did not record it).
+    approximation : str
+        The approximation the engine made (``"gaussian-moment"`` for ``engine="moment"``), "" when every cell ran
+        an exact engine.
     fit_values : tuple of int
         The variable the slope is fitted in, per point: the values themselves for a d-scan; for an s-scan the
         pruning level M the learner ran with (THEORY.md §8b: the bound is in M, and M = s + 2 is not ∝ s).
@@ -219,6 +222,7 @@ class CaseReport(ShortRepr):
     seconds: tuple[float, ...] = ()
     fit_values: tuple[int, ...] = ()
     fit_variable: str = ""
+    approximation: str = ""
 
     def _summary(self) -> dict[str, Any]:
         return {"label": self.label, "method": self.method, "axis": self.axis, "values": _span(self.values),

@@ -14,7 +14,10 @@ in coordinates whose number does not grow with d; it exists for the rotation-inv
   excess risk (:mod:`theorylab.numeric.reduced_onestep`);
 * ``online_sgd`` with one neuron and a polynomial activation (:mod:`theorylab.numeric.reduced_sgd`).
 
-``"auto"`` picks ``"reduced"`` where it is exact and ``"full"`` elsewhere.
+``"auto"`` picks ``"reduced"`` where it is exact and ``"full"`` elsewhere. ``"moment"`` is an APPROXIMATION for
+the dense Algorithm 2 only (:mod:`theorylab.numeric.moment_onestep`: the sums over samples replaced by their
+Gaussian limit with the exact mean; cost free of n and d, first checkpoint >= ``MIN_N``); ``"auto"`` never picks it
+and the result's config says ``approximation: "gaussian-moment"``.
 
 Examples
 --------
@@ -58,6 +61,7 @@ __all__ = [
     "simulation_config",
     "checkpoint_grid",
     "reduction_obstacle",
+    "engine_size",
 ]
 
 PRUNED_METHODS = {
@@ -76,8 +80,9 @@ BASELINE_METHODS = {
 }
 #: Every method name :func:`~theorylab.numeric.simulate.simulate` accepts.
 METHODS = tuple(PRUNED_METHODS) + tuple(BASELINE_METHODS)
-#: Engines: ``"auto"`` (reduced where exact), ``"full"`` (d-dimensional), ``"reduced"`` (dimension-free).
-ENGINES = ("auto", "full", "reduced")
+#: Engines: ``"auto"`` (reduced where exact), ``"full"`` (d-dimensional), ``"reduced"`` (dimension-free) and
+#: ``"moment"`` (dense only, a Gaussian approximation; never picked by ``"auto"``).
+ENGINES = ("auto", "full", "reduced", "moment")
 #: Default ratio of consecutive checkpoints.
 DEFAULT_RATIO = 1.4
 
@@ -161,8 +166,13 @@ class SimulationConfig:
             "V": None if self.V is None else self.V.tolist(), "k_star": self.k_star,
             "mu_correction": self.mu_correction, "compute_risk": self.compute_risk, "n_test": self.n_test,
             "normalize": self.normalize, "baseline_options": self.baseline_options, "engine": self.engine,
-            "block_rows": _block_rows(),
+            "block_rows": _block_rows(), **_approximation(self.engine),
         } | ({} if self.learner is None else {"learner": self.learner.name})
+
+
+def _approximation(engine: str) -> dict[str, str]:
+    """The label an approximate engine leaves in the record (none for the exact ones)."""
+    return {"approximation": "gaussian-moment"} if engine == "moment" else {}
 
 
 def _block_rows() -> int:
@@ -320,6 +330,8 @@ def _flag(value: Any, name: str) -> bool:
 def _with_engine(cfg: SimulationConfig, engine: str) -> SimulationConfig:
     from dataclasses import replace
 
+    if engine == "moment":
+        return _moment_engine(cfg)
     if engine != "full":
         why = reduction_obstacle(cfg)
         if why is None:
@@ -332,12 +344,56 @@ def _with_engine(cfg: SimulationConfig, engine: str) -> SimulationConfig:
     return cfg
 
 
+def _moment_engine(cfg: SimulationConfig) -> SimulationConfig:
+    """The moment approximation: dense Algorithm 2 without μ̂ or risk, first checkpoint >= MIN_N."""
+    from dataclasses import replace
+
+    from theorylab._limits import check_simulation_size
+    from theorylab.numeric.moment_onestep import MIN_N
+
+    why = reduction_obstacle(cfg) if cfg.method == "dense" else "it exists for the dense Algorithm 2 only"
+    if why is not None:
+        raise ValueError(f"engine='moment': method {cfg.method!r} has no moment approximation ({why})")
+    if cfg.r > 2:
+        raise ValueError(f"r: the moment engine handles r = 1 or 2 directions, got r = {cfg.r}")
+    if cfg.d <= cfg.r:
+        raise ValueError(f"d must be > r = {cfg.r} for the moment engine, got {cfg.d}")
+    if cfg.checkpoints[0] < MIN_N:
+        raise ValueError(
+            f"checkpoints: engine='moment' (a Gaussian approximation) needs every checkpoint >= {MIN_N}, got "
+            f"{int(cfg.checkpoints[0])}; raise n_min or use engine='reduced' (exact)"
+        )
+    d, n = engine_size("moment", cfg.d, cfg.n, cfg.r, cfg.width)
+    check_simulation_size(d, n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype, pruned=False)
+    return replace(cfg, engine="moment")
+
+
+def engine_size(engine: str, d: int, n: int, r: int, width: int) -> tuple[int, int]:
+    """The (d, n) an engine's cost and memory grow with, for the size limits of theorylab._limits.
+
+    ``"full"`` and ``"auto"`` (which may resolve to full): (d, n); ``"reduced"``: r + width + 1 coordinates
+    (at most d), n samples; ``"moment"``: r + width + 1 coordinates and its fixed Monte-Carlo sample, whatever n.
+
+    Examples
+    --------
+    >>> engine_size("moment", 5120, 10**13, 1, 8)
+    (10, 8192)
+    """
+    if engine == "moment":
+        from theorylab.numeric.moment_onestep import MC_SAMPLES
+
+        return min(d, r + width + 1), MC_SAMPLES
+    if engine == "reduced":
+        return min(d, r + width + 1), n
+    return d, n
+
+
 def _check_size(cfg: SimulationConfig) -> None:
     """Memory and time refused before any work (theorylab._limits); the reduced engines work in r + m dimensions."""
     from theorylab._limits import check_simulation_size
 
-    d = cfg.d if cfg.engine == "full" else min(cfg.d, cfg.r + cfg.width + 1)
-    check_simulation_size(d, cfg.n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype,
+    d, n = engine_size(cfg.engine, cfg.d, cfg.n, cfg.r, cfg.width)
+    check_simulation_size(d, n, cfg.trials, cfg.width, int(cfg.checkpoints.size), cfg.dtype,
                           pruned=cfg.strategy not in (None, "none") and cfg.engine == "full")
 
 

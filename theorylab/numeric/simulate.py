@@ -41,6 +41,9 @@ where such a reduction exists (``dense`` Algorithm 2 without the μ̂ correction
 simulation and ``"reduced"`` the reduction (a ValueError naming the method where it has none,
 :func:`theorylab.numeric.config.reduction_obstacle`). ``result.config["engine"]`` records the engine used.
 The reduced engines draw different random numbers from the same seeds (the law is the same).
+``engine="moment"`` (dense Algorithm 2 only, never picked by ``"auto"``) is an APPROXIMATION:
+:mod:`theorylab.numeric.moment_onestep` replaces the sums over samples by their Gaussian limit with the exact
+mean, at a cost free of n and d; the config records ``approximation: "gaussian-moment"``.
 
 Seeds
 -----
@@ -208,8 +211,9 @@ def simulate(
         Extra keyword arguments for the baselines.
     progress : bool
         Show a tqdm progress bar (it reaches 100% when the simulation ends).
-    engine : {"auto", "full", "reduced"}, default "auto"
-        See the module docstring: "reduced" is exact in distribution and costs nothing per dimension.
+    engine : {"auto", "full", "reduced", "moment"}, default "auto"
+        See the module docstring: "reduced" is exact in distribution and costs nothing per dimension; "moment"
+        (dense only) is a Gaussian APPROXIMATION whose cost grows with neither n nor d (first checkpoint >= 1024).
     params : mapping, optional
         Values of the link's parameters, e.g. ``{"a": 1, "b": 0.5}`` for ``"a*He2(z) + b*He4(z)"``
         (:func:`theorylab.symbolic.links.parse_link`).
@@ -236,7 +240,7 @@ def simulate(
 
 def run_simulation(cfg: SimulationConfig) -> SimulationResult:
     """Run a validated configuration (:func:`theorylab.numeric.config.simulation_config`) with its engine."""
-    if cfg.engine == "reduced":
+    if cfg.engine in ("reduced", "moment"):
         metrics, eta1, link_text = _run_reduced(cfg)
     else:
         teachers = _teachers(cfg)
@@ -292,9 +296,17 @@ def _run_reduced(cfg: SimulationConfig) -> tuple[dict[str, np.ndarray], float | 
             noise_std=cfg.noise_std, normalize=cfg.normalize, progress=cfg.progress, **cfg.baseline_options,
         )
         return metrics, cfg.eta1, link_text
+    from theorylab.numeric.moment_onestep import moment_dense_one_step
     from theorylab.numeric.reduced_onestep import reduced_dense_one_step
 
     eta1 = _default_eta1(cfg)
+    if cfg.engine == "moment":  # an approximation (the config records it)
+        metrics = moment_dense_one_step(
+            cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds,
+            init_seeds=[derive_seed(cfg.seed, t, KEY_INIT) for t in range(cfg.trials)], width=cfg.width, eta1=eta1,
+            noise_std=cfg.noise_std, normalize=cfg.normalize,
+        )
+        return metrics, eta1, link_text
     metrics = reduced_dense_one_step(
         cfg.link, d=cfg.d, checkpoints=cfg.checkpoints, seeds=seeds,
         init_seeds=[derive_seed(cfg.seed, t, KEY_INIT) for t in range(cfg.trials)], width=cfg.width, eta1=eta1,

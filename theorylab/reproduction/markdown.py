@@ -65,7 +65,8 @@ def _case_line(c: CaseReport) -> str:
     scan = f"{c.values[0]}–{c.values[-1]}" if c.values else "–"
     axis = "d" if c.axis == "d" else f"s (d={c.fixed_d})"
     sep = {True: "yes", False: "no", None: "–"}[c.separable]
-    return (f"| {c.setting} | {c.method} | {c.k_star or '–'} | {axis} | {scan} | {meas} | {ptxt} | "
+    method = f"{c.method} ({c.approximation} approximation)" if c.approximation else c.method
+    return (f"| {c.setting} | {method} | {c.k_star or '–'} | {axis} | {scan} | {meas} | {ptxt} | "
             f"{', '.join(c.competitors) or '–'} | {sep} | {c.verdict} |")
 
 

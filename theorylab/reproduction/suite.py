@@ -55,6 +55,10 @@ _F32 = {"dtype": "float32"}
 #: not grow with d, so their d grids span two and a half decades. Named explicitly (not "auto"), so that a case
 #: the reduction cannot take fails loudly and stored full-engine cells are not mixed in.
 _RED = {"engine": "reduced"}
+#: Dense He₃ needs n* ≈ 10-30 d³ samples, beyond even the exact reduction at d in the thousands: the moment engine
+#: (numeric/moment_onestep.py, a Gaussian APPROXIMATION with the exact mean, validated against the exact engine in
+#: tests/numeric/test_moment.py) costs the same at any n and d. It refuses checkpoints below 1024 samples.
+_MOM = {"engine": "moment"}
 
 
 def _geometric(lo: int, hi: int, points: int) -> list[int]:
@@ -135,10 +139,16 @@ def _d_scans(trials: int) -> list[CaseSpec]:
     # the reduced engine's cost does not grow with d, so the rotation-invariant curves get three times the trials
     # (their slope intervals are the ones the comparison leans on)
     dense2 = [8, 16, 32, 64, 81, 128, 256, 512, 625, 1024, 2560]  # 2.5 decades, n* ≈ 1.2-1.9 d²
-    dense3 = [8, 12, 16, 24, 32, 48, 64]                     # n* ≈ 4-15 d³
+    dense3 = _geometric(16, 5120, 12)                        # 2.5 decades, n* ≈ 10-30 d³ (moment engine)
     sgd2 = sorted({*_geometric(16, 65_536, 7), 81, 625})     # 3.6 decades, n* ≈ 0.26 d log² d
     sgd1 = _geometric(16, 16_384, 6)
-    reuse3 = [30, 100, 300, 1000]                             # one pass on He3: n* ≈ 0.1-0.4 d² log² d
+    # one pass on He3: n* ≈ 3 d^2.1 (0.75-0.15 d² log² d over d = 30-311). Below d ≈ 30 the curve is far from its
+    # asymptote (n*/(d² log² d) = 1.0, 0.6, 0.4 at d = 15, 23, 35), so the grid starts at 30. Measured: 4 points
+    # 30-1000 at 3× trials gave half-width 0.17; the first 9 points of this grid (30-311) at 4× trials gave 0.19
+    # (sd of log n* 0.17 per point). This case (13 points, 6× trials) measured 2.10 [2.01, 2.17], half-width 0.08.
+    # Cost: 96 trials × Σ n_max = 6.7e9 chain steps, about 13 min on two idle cores (8e6 steps/s, bench_reduced);
+    # 1780 s here at load 7-9.
+    reuse3 = _geometric(30, 1000, 13)
     return [
         _case(_K2, "pruned", d4, [4_000, 20_000, 40_000, 20_000], trials, options=_F32),
         # n_max = 12 d²: at 6 d² some curves had only just reached 1/2, leaving the bootstrap without a crossing
@@ -151,15 +161,16 @@ def _d_scans(trials: int) -> list[CaseSpec]:
         _case(_K1, "dense", sgd1, [16 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(_K1, "online_sgd", sgd1, [100 * d for d in sgd1], trials, n_min=4, options=_RED),
         _case(k3, "pruned", _D3, [100_000, 300_000, 1_000_000], half, n_min=64, options=_F32),
-        _case(k3, "dense", dense3, [128 * d**3 for d in dense3], 3 * trials, n_min=64, options=_RED),
+        # moment engine, six times the trials: at 3× the slope's half-width was 0.115 (3.13 [3.00, 3.23]); at 6×
+        # 3.10 [3.03, 3.16]
+        _case(k3, "dense", dense3, [256 * d**3 for d in dense3], 6 * trials, n_min=1024, options=_MOM),
         _case(multi, "pruned", _D3, [4_000, 20_000, 60_000], trials, options=_F32),
         # Algorithm 2+ (the multi-index dense student) has no exact reduction: full engine, small d
         _case(multi, "dense", d5, [4_000, 8_000, 60_000, 150_000, 400_000], trials),
         # He3: sample reuse (generative exponent) against one pass (information exponent); GD with reuse stays
-        # in the full engine (its batch is reused), one-pass SGD runs reduced over 1.5 decades
+        # in the full engine (its batch is reused), one-pass SGD runs reduced over 1.5 decades (n_max ≈ 5 n*)
         _case(k3, "gd_reuse", d_reuse, [2_000, 2_000, 4_000, 8_000, 12_000, 16_000], trials),
-        _case(k3, "online_sgd", reuse3, [int(1.2 * d * d * math.log(d) ** 2) for d in reuse3], 3 * trials, n_min=64,
-              options=_RED),
+        _case(k3, "online_sgd", reuse3, [int(16 * d**2.1) for d in reuse3], 6 * trials, n_min=64, options=_RED),
     ]
 
 

@@ -275,6 +275,7 @@ def _check_options(options: Any) -> dict[str, Any]:
 
 def _check_sizes(fields: Mapping[str, Any]) -> None:
     """Refuse, before any cell runs, a cell whose estimated memory or time exceeds theorylab._limits."""
+    from theorylab.numeric.config import engine_size
     from theorylab.numeric.simulate import DEFAULT_RATIO
 
     options = fields["options"]
@@ -288,13 +289,15 @@ def _check_sizes(fields: Mapping[str, Any]) -> None:
     if dtype not in ("float32", "float64"):
         raise ValueError(f"options.dtype: must be 'float32' or 'float64', got {dtype!r}")
     pruned = any("pruned" in m for m in fields["methods"])
+    engine = options.get("engine", "auto")
     scan = fields["d_grid"] if fields["axis"] == "d" else fields["s_grid"]
     for i, point in enumerate(scan):
         d = point if fields["axis"] == "d" else fields["d_grid"][0]
         lo, hi = _n_at(fields["n_min"], fields["n_max"], i)
         try:
             k = check_checkpoint_count(hi, lo, ratio)
-            check_simulation_size(d, hi, fields["trials"], width, k, dtype, pruned=pruned)
+            size_d, size_n = engine_size(engine, d, hi, fields["r"], width)
+            check_simulation_size(size_d, size_n, fields["trials"], width, k, dtype, pruned=pruned)
         except ValueError as exc:
             raise ValueError(f"d_grid: at d = {d}: {exc}") from None
 

@@ -289,6 +289,8 @@ def _case_rows(case: CaseSpec, cells: list[Cell], seed: int, store: ResultStore,
             n_min=tuple(case.n_range(x)[0] for x in xs), n_max=tuple(case.n_range(x)[1] for x in xs),
             thresholds=tuple(_NAN for _ in xs),
             seconds=tuple(float(results[x].meta.get("elapsed_s", _NAN)) for x in xs),
+            approximation=", ".join(sorted({str(results[x].config["approximation"]) for x in xs
+                                             if results[x].config.get("approximation")})),
             curves=tuple(Curve(int(x), tuple(int(v) for v in results[x].n),
                                tuple(int(v) for v in np.asarray(results[x].success).sum(axis=0)),
                                int(np.asarray(results[x].success).shape[0])) for x in xs))
