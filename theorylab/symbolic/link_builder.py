@@ -98,7 +98,16 @@ def is_function_name(name: str) -> bool:
 
 
 def _token(node: ast.AST, text: str) -> str:
-    seg = ast.get_source_segment(text.strip(), node)
+    """The source text of ``node`` (linear in its length: ``ast.get_source_segment`` re-splits the whole text
+    on every call, which made a long flat sum quadratic)."""
+    source = text.strip()
+    line, end_line = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if line is None or end_line is None or col is None or end_col is None:
+        return type(node).__name__
+    if line == end_line == 1 and "\n" not in source and "\r" not in source:
+        return source.encode()[col:end_col].decode()  # offsets are UTF-8 byte offsets
+    seg = ast.get_source_segment(source, node)
     return seg if seg is not None else type(node).__name__
 
 
