@@ -245,3 +245,16 @@ def test_s_scan_cells_run_at_alpha_log_s_over_log_d_and_keep_d_scan_seeds():
     # TOML round trip
     again = sweep_from_dict(SweepSpec("s", 1, [scan]).to_dict())
     assert again.cases[0].s_grid == (2, 4, 16) and again.cases[0].axis == "s"
+
+
+@pytest.mark.parametrize("method", ["oracle", "hermite", "magnitude", "random"])
+def test_every_pruning_method_is_sized_with_algorithm_1s_statistics(method):
+    """The size check reads the method tables, not the method's name: a pruning method whose name lacks
+    "pruned" still carries Algorithm 1's 2 m (d+1)² statistics (about 51 GB at d = 20000, width 8), while the
+    same case for the dense learner (no pruning pass) fits."""
+    from theorylab.sweeps.spec import CaseSpec
+
+    CaseSpec("He2(z)", methods=["dense"], d_grid=[20000], n_min=64, n_max=128, trials=1,
+             options={"engine": "full"})
+    with pytest.raises(ValueError, match="d_grid: at d = 20000"):
+        CaseSpec("He2(z)", methods=[method], d_grid=[20000], n_min=64, n_max=128, trials=1)

@@ -62,6 +62,7 @@ __all__ = [
     "checkpoint_grid",
     "reduction_obstacle",
     "engine_size",
+    "runs_pruning",
 ]
 
 PRUNED_METHODS = {
@@ -386,6 +387,24 @@ def engine_size(engine: str, d: int, n: int, r: int, width: int) -> tuple[int, i
     if engine == "reduced":
         return min(d, r + width + 1), n
     return d, n
+
+
+def runs_pruning(method: str) -> bool:
+    """Whether ``method`` runs a pruning pass (Algorithm 1 or another strategy) before it learns.
+
+    Read from the method tables, never from the method's name. A learner of one's own (an importable name not in
+    the tables) may prune: True, so that a size check errs on the side of refusing.
+
+    Examples
+    --------
+    >>> [runs_pruning(m) for m in ("pruned", "oracle", "dense", "online_sgd", "gd_reuse_pruned")]
+    [True, True, False, False, True]
+    """
+    if method in PRUNED_METHODS:
+        return PRUNED_METHODS[method] != "none"
+    if method in BASELINE_METHODS:
+        return BASELINE_METHODS[method][1] is not None
+    return True
 
 
 def _check_size(cfg: SimulationConfig) -> None:

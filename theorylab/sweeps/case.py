@@ -275,7 +275,7 @@ def _check_options(options: Any) -> dict[str, Any]:
 
 def _check_sizes(fields: Mapping[str, Any]) -> None:
     """Refuse, before any cell runs, a cell whose estimated memory or time exceeds theorylab._limits."""
-    from theorylab.numeric.config import engine_size
+    from theorylab.numeric.config import engine_size, runs_pruning
     from theorylab.numeric.simulate import DEFAULT_RATIO
 
     options = fields["options"]
@@ -288,7 +288,7 @@ def _check_sizes(fields: Mapping[str, Any]) -> None:
         raise ValueError(f"options.ratio: must be a number > 1, got {ratio!r}")
     if dtype not in ("float32", "float64"):
         raise ValueError(f"options.dtype: must be 'float32' or 'float64', got {dtype!r}")
-    pruned = any("pruned" in m for m in fields["methods"])
+    pruned = any(runs_pruning(m) for m in fields["methods"])
     engine = options.get("engine", "auto")
     scan = fields["d_grid"] if fields["axis"] == "d" else fields["s_grid"]
     for i, point in enumerate(scan):
