@@ -171,3 +171,17 @@ def test_effective_sparsity_of_a_zero_matrix_is_refused():
 
     with pytest.raises(ValueError, match="all zero"):
         effective_sparsity(np.zeros((8, 1)), 0.0)
+
+
+def test_verdict_counts_is_public_and_names_its_argument() -> None:
+    from types import SimpleNamespace
+
+    import theorylab.report as report
+
+    assert "verdict_counts" in report.__all__
+    rows = [SimpleNamespace(verdict=v) for v in ("inconsistent", "consistent", "inconsistent")]
+    assert report.verdict_counts(iter(rows)) == "1 consistent, 2 inconsistent"
+    with pytest.raises(TypeError, match="rows must be an iterable"):
+        report.verdict_counts(3)
+    with pytest.raises(TypeError, match=r"rows\[1\] has no verdict"):
+        report.verdict_counts([rows[0], {"verdict": "consistent"}])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from theorylab._display import ShortRepr
 from theorylab._json import json_data
 from theorylab._table import number
 
-__all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "format_value", "write_json_atomic"]
+__all__ = ["Curve", "PredictedLine", "CaseReport", "Crossover", "Contrast", "Report", "format_value", "verdict_counts", "write_json_atomic"]
 
 _NAN = float("nan")
 
@@ -54,16 +55,42 @@ def format_value(x: float | None, spec: str | None = None, missing: str = "–")
     return number(x, missing) if spec is None else format(x, spec)
 
 
-def verdict_counts(rows: Any) -> str:
+def verdict_counts(rows: Iterable[Any]) -> str:
     """How many rows have each verdict, as text (``"2 consistent, 1 inconclusive"``).
 
+    Parameters
+    ----------
+    rows : iterable
+        Objects with a ``verdict`` attribute (:class:`CaseReport`, a summary's rows).
+
+    Returns
+    -------
+    str
+        ``"<count> <verdict>"`` joined by commas in the verdicts' alphabetical order, or ``"none"``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Row
+    >>> verdict_counts([Row(verdict="inconclusive"), Row(verdict="consistent"), Row(verdict="inconclusive")])
+    '1 consistent, 2 inconclusive'
     >>> verdict_counts([])
     'none'
     """
+    rows = _verdict_rows_iv(rows)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.verdict] = counts.get(row.verdict, 0) + 1
     return ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"
+
+
+def _verdict_rows_iv(rows: Any) -> list[Any]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise TypeError(f"rows must be an iterable of rows with a verdict, got {type(rows).__name__}")
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        if not isinstance(getattr(row, "verdict", None), str):
+            raise TypeError(f"rows[{i}] has no verdict (a str attribute 'verdict'), got {type(row).__name__}")
+    return rows
 
 
 def _span(values: tuple[int, ...]) -> str:
