@@ -172,3 +172,20 @@ def test_elapsed_seconds_are_kept_outside_the_numbers(tmp_path):
         run_sweep(spec, store_dir=tmp_path, executor=pool, progress=False, cell_function=power_law_cell)
     stored = ResultStore(tmp_path).get(spec.cells()[0])
     assert stored.meta["elapsed_s"] >= 0.0
+
+
+def test_cell_cost_follows_the_engine_and_the_method_tables():
+    """The start order's cost model: a reduced cell's cost does not grow with d, a moment cell's not with n, and
+    every pruning method (oracle included, whose name lacks 'pruned') pays Algorithm 1's d^2."""
+    from theorylab.sweeps.runner import _cost
+
+    def cell(method, d, n_max, engine):
+        case = CaseSpec("He2(z)/sqrt(2)", methods=[method], d_grid=[d], n_min=8, n_max=n_max, trials=4,
+                        options={} if engine is None else {"engine": engine})
+        return SweepSpec("cost", seed=1, cases=[case]).cells()[0]
+
+    assert _cost(cell("dense", 64, 10_000, "reduced")) == _cost(cell("dense", 4096, 10_000, "reduced"))
+    assert _cost(cell("dense", 64, 10_000, "moment")) == _cost(cell("dense", 64, 10**9, "moment"))
+    assert _cost(cell("dense", 4096, 10_000, "full")) == 64 * _cost(cell("dense", 64, 10_000, "full"))
+    assert _cost(cell("oracle", 64, 10_000, None)) == _cost(cell("pruned", 64, 10_000, None))
+    assert _cost(cell("oracle", 64, 10_000, None)) > _cost(cell("dense", 64, 10_000, "full"))

@@ -118,10 +118,16 @@ def _cost(cell: Cell) -> float:
     """A rough cost, to start the expensive cells first (better load balance, honest ETA at the end).
 
     Algorithm 1 costs about 2 m n d^2 per trial; the other methods about n d times a constant, which measured at
-    about 20 in units of Algorithm 1's n d^2 (NumPy, float32 or float64 alike).
+    about 20 in units of Algorithm 1's n d^2 (NumPy, float32 or float64 alike). The (d, n) are the ones the
+    cell's engine works in (``numeric.config.engine_size``): the reduced engines r + m + 1 coordinates, the moment
+    engine a fixed sample whatever n. Whether a method prunes comes from the method tables, not its name.
     """
-    n = cell.case.n_range(cell.x)[1]
-    per_sample = cell.d**2 if cell.method == "pruned" or cell.method.endswith("_pruned") else 20 * cell.d
+    from theorylab.numeric.config import engine_size, runs_pruning
+
+    options = cell.case.options
+    d, n = engine_size(options.get("engine", "auto"), cell.d, cell.case.n_range(cell.x)[1], cell.case.r,
+                       options.get("width", 8))
+    per_sample = d**2 if runs_pruning(cell.method) else 20 * d
     return float(per_sample) * n * cell.case.trials
 
 
