@@ -158,3 +158,14 @@ def test_report_files_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert os.stat(tmp_path / "r.json").st_mode & 0o777 == 0o640
+
+
+def test_a_slope_without_interval_is_listed_with_its_note():
+    """A case whose thresholds are all inside the grid but whose bootstrap interval is unbounded gets no verdict
+    (n/a); report.md must still say why (it listed no reason for such a row)."""
+    note = "the slope interval is unbounded (censored thresholds): no verdict"
+    row = _row(method="pruned", slope=2.56, verdict="n/a", notes=(note,), values=(2, 8),
+               censored=(False, False))
+    assert why_not_consistent(row) == note
+    md = format_report_markdown(Report("T", "full", (row,)))
+    assert f"- **He3 / pruned** (n/a): {note}" in md

@@ -38,7 +38,9 @@ def why_not_consistent(row: CaseReport) -> str:
         reasons.append(row.design_note)
     if row.verdict == "inconsistent":
         reasons.append(_inconsistent(row))
-    if not math.isfinite(row.slope) and not censored:
+    no_interval = not (math.isfinite(row.slope_low) and math.isfinite(row.slope_high))
+    if no_interval and not censored:
+        # a slope without an interval (every bootstrap end beyond the grid) gets no verdict: its notes say why
         reasons.append("; ".join(row.notes) or "no slope")
     return "; ".join(reasons)
 
@@ -128,7 +130,7 @@ def format_report_markdown(report: Report) -> str:
               "competitors | design separates | verdict |", "|---|---|---|---|---|---|---|---|---|---|"]
     lines += [_case_line(c) for c in report.cases]
     reasons = [f"- **{c.setting} / {c.method}** ({c.verdict}): {why_not_consistent(c)}"
-               for c in report.cases if c.verdict not in ("consistent", "n/a") and why_not_consistent(c)]
+               for c in report.cases if c.verdict != "consistent" and why_not_consistent(c)]
     if reasons:
         lines += ["", "## Why some cases are not called consistent", "", *reasons]
     lines += _crossover_lines(report) + _contrast_lines(report)
