@@ -117,9 +117,10 @@ def _s_scans(trials: int) -> list[CaseSpec]:
         _s_case("He2", "online_sgd", 256, s256, 60_000, trials, options=_RED),
         _s_case("He1", "pruned", 256, s256, [2_000, 4_000, 8_000, 16_000], trials, n_min=4, options=_F32),
         _s_case("He1", "dense", 256, s256, 30_000, trials, n_min=4, options=_RED),
-        # n_max about 2.7 n* (n* = 5.1e4, 1.6e5, 2.2e5, 3.7e5, 8.5e5 measured with 8 trials): at 8 trials and
-        # 1.2-2 n* the bootstrap's upper ends fell beyond the grid at four of five s and the case had no interval
-        _s_case("He3", "pruned", 64, [2, 3, 4, 6, 8], [150_000, 450_000, 600_000, 1_000_000, 2_200_000], trials,
+        # n_max 1.4-3 n* (16 trials measured n* = 5.1e4, 1.4e5, 2.8e5, 7.2e5, 1.6e6): with 8 trials and 1.2-2 n*
+        # the bootstrap's upper ends fell beyond the grid at four of five s, and with 2.2e6 at s = 8 (1.4 n*) at
+        # that one, so the case had no interval
+        _s_case("He3", "pruned", 64, [2, 3, 4, 6, 8], [150_000, 450_000, 600_000, 1_000_000, 4_000_000], trials,
                 n_min=64, options=_F32),
         _s_case("He3", "dense", 27, [3, 4, 6, 9], 1_000_000, trials, n_min=64, options=_RED),
         # Algorithm 2+ (multi-index dense) has no exact reduction: full engine, so d = 81 (s <= 9)
