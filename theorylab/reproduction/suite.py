@@ -201,8 +201,11 @@ def reproduction_suite(quick: bool = False, *, trials: int | None = None, seed: 
         return SweepSpec("reproduce-quick", seed=seed, cases=_quick_cases(trials),
                          description="theorylab reproduce --quick: k* = 1, 2 at alpha = 1/4 and the He2 s-scan, "
                                      "pruned vs dense")
-    # Sizes are budgeted so that the full suite takes about twenty minutes on two cores: a pruned cell costs
-    # about 4 m n d^2 flops per trial (Algorithm 1), a dense one a few passes over n d numbers. n_max is two to
-    # four times the threshold measured in trial runs.
+    # Sizes: a pruned cell costs about 4 m n d^2 flops per trial (Algorithm 1), a full-engine dense one a few
+    # passes over n d numbers, the reduced and moment engines a cost that does not grow with d. n_max is two to
+    # four times the threshold measured in trial runs. Measured on two idle cores: 2710 s for the whole suite with
+    # the pruned He3 s-scan at 8 trials; its present sizes add about 1 060 s of cell time (39, 112, 156, 265, 641 s),
+    # so about 55 minutes from scratch (the He3 cells, one-pass SGD at 6x trials and Algorithm 1 at d = 256-625
+    # are most of it).
     return SweepSpec("reproduce", seed=seed, cases=_d_scans(trials) + _s_scans(trials),
                      description="theorylab reproduce: the claims of Vural & Erdogdu (COLT 2024) and their baselines")
