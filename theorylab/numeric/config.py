@@ -57,6 +57,7 @@ __all__ = [
     "ENGINES",
     "METHODS",
     "DEFAULT_RATIO",
+    "DEFAULT_WIDTH",
     "SimulationConfig",
     "simulation_config",
     "checkpoint_grid",
@@ -86,6 +87,8 @@ METHODS = tuple(PRUNED_METHODS) + tuple(BASELINE_METHODS)
 ENGINES = ("auto", "full", "reduced", "moment")
 #: Default ratio of consecutive checkpoints.
 DEFAULT_RATIO = 1.4
+#: Default number of first-layer neurons m (the width a sweep cell runs with when its options name none).
+DEFAULT_WIDTH = 8
 
 # online-SGD options the reduced chain honours (it ignores chunk_size and computes in float64)
 _SGD_REDUCED_OPTIONS = {"delta", "activation", "loss", "label_transform", "neurons", "chunk_size", "dtype"}
@@ -240,7 +243,7 @@ def simulation_config(
     r: int | None = None,
     trials: int = 16,
     seed: int = 0,
-    width: int = 8,
+    width: int = DEFAULT_WIDTH,
     M: int | None = None,
     c: float | None = None,
     eta1: float | None = None,

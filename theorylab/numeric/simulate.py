@@ -76,6 +76,7 @@ import numpy as np
 from theorylab.numeric.config import (
     BASELINE_METHODS,
     DEFAULT_RATIO,
+    DEFAULT_WIDTH,
     ENGINES,
     METHODS,
     SimulationConfig,
@@ -126,7 +127,7 @@ def simulate(
     r: int | None = None,
     trials: int = 16,
     seed: int = 0,
-    width: int = 8,
+    width: int = DEFAULT_WIDTH,
     M: int | None = None,
     c: float | None = None,
     eta1: float | None = None,

@@ -129,8 +129,8 @@ def format_report_markdown(report: Report) -> str:
     lines += ["", "| setting | method | k* | axis | scan | measured exponent [95% CI] | predicted (own rate) | "
               "competitors | design separates | verdict |", "|---|---|---|---|---|---|---|---|---|---|"]
     lines += [_case_line(c) for c in report.cases]
-    reasons = [f"- **{c.setting} / {c.method}** ({c.verdict}): {why_not_consistent(c)}"
-               for c in report.cases if c.verdict != "consistent" and why_not_consistent(c)]
+    reasons = [f"- **{c.setting} / {c.method}** ({c.verdict}): {why}"
+               for c in report.cases if c.verdict != "consistent" and (why := why_not_consistent(c))]
     if reasons:
         lines += ["", "## Why some cases are not called consistent", "", *reasons]
     lines += _crossover_lines(report) + _contrast_lines(report)

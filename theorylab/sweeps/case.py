@@ -275,11 +275,10 @@ def _check_options(options: Any) -> dict[str, Any]:
 
 def _check_sizes(fields: Mapping[str, Any]) -> None:
     """Refuse, before any cell runs, a cell whose estimated memory or time exceeds theorylab._limits."""
-    from theorylab.numeric.config import engine_size, runs_pruning
-    from theorylab.numeric.simulate import DEFAULT_RATIO
+    from theorylab.numeric.config import DEFAULT_RATIO, DEFAULT_WIDTH, engine_size, runs_pruning
 
     options = fields["options"]
-    width = options.get("width", 8)
+    width = options.get("width", DEFAULT_WIDTH)
     ratio = options.get("ratio", DEFAULT_RATIO)
     dtype = options.get("dtype", "float64")
     if not isinstance(width, int) or isinstance(width, bool) or width < 1:

@@ -122,11 +122,11 @@ def _cost(cell: Cell) -> float:
     cell's engine works in (``numeric.config.engine_size``): the reduced engines r + m + 1 coordinates, the moment
     engine a fixed sample whatever n. Whether a method prunes comes from the method tables, not its name.
     """
-    from theorylab.numeric.config import engine_size, runs_pruning
+    from theorylab.numeric.config import DEFAULT_WIDTH, engine_size, runs_pruning
 
     options = cell.case.options
     d, n = engine_size(options.get("engine", "auto"), cell.d, cell.case.n_range(cell.x)[1], cell.case.r,
-                       options.get("width", 8))
+                       options.get("width", DEFAULT_WIDTH))
     per_sample = d**2 if runs_pruning(cell.method) else 20 * d
     return float(per_sample) * n * cell.case.trials
 
